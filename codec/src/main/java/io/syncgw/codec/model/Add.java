@@ -1,0 +1,23 @@
+package io.syncgw.codec.model;
+
+import java.util.List;
+import java.util.Objects;
+
+/** {@code Add} (OMA-TS-SyncML_RepPro-V1_2 §6.6). */
+public record Add(String cmdId, boolean noResp, Cred cred, Meta meta, List<Item> items) implements ItemCommand {
+    public Add {
+        Objects.requireNonNull(cmdId, "cmdId");
+        Objects.requireNonNull(meta, "meta");
+        items = List.copyOf(items);
+    }
+
+    @Override
+    public String name() {
+        return "Add";
+    }
+
+    @Override
+    public <R> R accept(CommandVisitor<R> visitor) {
+        return visitor.visitAdd(this);
+    }
+}

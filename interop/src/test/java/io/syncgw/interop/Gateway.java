@@ -1,0 +1,245 @@
+package io.syncgw.interop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway under test, {@code <repo>/gateway/target/syncgw.jar}, run as a child process:
+ *
+ * <pre>
+ *   java -jar syncgw.jar serve --port P --db-url r2dbc:postgresql://...     ({@link #startWithDbUrl})
+ *   java -jar syncgw.jar serve --port P --data-dir DIR                      ({@link #startWithDataDir})
+ * </pre>
+ *
+ * Its stdout and stderr go to {@code interop/target/gateway-logs/<name>-<time>.log}. {@code start} returns once
+ * that log shows a line containing {@code syncgw ready} and {@code GET /healthz} answers 200 (at most
+ * {@link #START_TIMEOUT}); {@link #stop()} sends SIGTERM and waits. The jar must have been built before
+ * ({@code mvn -B verify} or {@code mvn -B -DskipTests package} at the repository root).
+ */
+public final class Gateway implements AutoCloseable {
+
+    /** Longest wait for the ready line and a healthy {@code /healthz}. */
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** The line (part) the gateway logs once it serves. */
+    public static final String READY_MARKER = "syncgw ready";
+
+    private final List<String> storageArgs;
+    private final int port;
+    private final Path log;
+    private final Process process;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Gateway(List<String> storageArgs, int port, Path log, Process process) {
+        this.storageArgs = storageArgs;
+        this.port = port;
+        this.log = log;
+        this.process = process;
+    }
+
+    /** Starts the gateway on a free port against an existing database, e.g. {@link TestDatabase#r2dbcUrl()}. */
+    public static Gateway startWithDbUrl(String name, String dbUrl) {
+        return start(name, List.of("--db-url", dbUrl));
+    }
+
+    /** Starts the gateway on a free port with its own embedded PostgreSQL in {@code dataDir}. */
+    public static Gateway startWithDataDir(String name, Path dataDir) {
+        return start(name, List.of("--data-dir", dataDir.toAbsolutePath().toString()));
+    }
+
+    /**
+     * {@code <repo>/gateway/target/syncgw.jar}, or the jar named by the system property {@code syncgw.interop.jar}
+     * (to test another build); fails loudly when it does not exist.
+     */
+    public static Path jar() {
+        String override = System.getProperty("syncgw.interop.jar");
+        Path jar = override != null && !override.isBlank() ? Path.of(override).toAbsolutePath()
+                : InteropEnv.repoRoot().resolve("gateway").resolve("target").resolve("syncgw.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " does not exist: build the gateway first "
+                    + "(mvn -B verify, or mvn -B -DskipTests package, at the repository root)");
+        }
+        return jar;
+    }
+
+    private static Gateway start(String name, List<String> storageArgs) {
+        Path jar = jar();
+        int port = freePort();
+        Path logDir = InteropEnv.buildDir().resolve("gateway-logs");
+        Path log = logDir.resolve(name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern(
+                "yyyyMMdd-HHmmss-SSS")) + ".log");
+        List<String> cmd = new ArrayList<>(List.of(InteropEnv.javaExecutable().toString(), "-jar", jar.toString(),
+                "serve", "--port", Integer.toString(port)));
+        cmd.addAll(storageArgs);
+        Process p;
+        try {
+            Files.createDirectories(logDir);
+            Files.writeString(log, "# " + String.join(" ", cmd) + System.lineSeparator(), StandardCharsets.UTF_8);
+            p = new ProcessBuilder(cmd).directory(InteropEnv.buildDir().toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + cmd, e);
+        }
+        Gateway gw = new Gateway(storageArgs, port, log, p);
+        try {
+            gw.awaitReady();
+        } catch (RuntimeException | Error e) {
+            gw.stop();
+            throw e;
+        }
+        return gw;
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        boolean ready = false;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the gateway exited with " + process.exitValue()
+                        + " before it was ready; log " + log + ":\n" + logTail());
+            }
+            if (!ready) {
+                ready = logText().contains(READY_MARKER);
+            }
+            if (ready && healthz() == 200) {
+                return;
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("the gateway was not ready within " + START_TIMEOUT.toSeconds()
+                + " s (ready line '" + READY_MARKER + "' " + (ready ? "seen" : "NOT seen")
+                + ", GET /healthz != 200); log " + log + ":\n" + logTail());
+    }
+
+    /** Status code of {@code GET /healthz}, or -1 when the request failed. */
+    public int healthz() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(baseUri().resolve("/healthz"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /**
+     * Creates an account: {@code java -jar syncgw.jar user add LOGIN --password PW} plus the same storage
+     * option the gateway was started with; fails unless it exits 0.
+     */
+    public void userAdd(String login, String password) {
+        List<String> cmd = new ArrayList<>(List.of(InteropEnv.javaExecutable().toString(), "-jar",
+                jar().toString(), "user", "add", login, "--password", password));
+        cmd.addAll(storageArgs);
+        Path out = log.resolveSibling(log.getFileName().toString().replace(".log", "") + "-user-add-" + login
+                + ".log");
+        ChildProcess.Finished f = ChildProcess.run(cmd, Map.of(), InteropEnv.buildDir(), out, Duration.ofSeconds(60));
+        if (f.exitCode() != 0) {
+            throw new AssertionError("'syncgw user add " + login + "' failed (exit " + f.exitCode()
+                    + (f.timedOut() ? ", killed after 60 s" : "") + "):\n" + f.output());
+        }
+    }
+
+    /** {@code http://127.0.0.1:PORT/sync}: the SyncML endpoint the clients use. */
+    public String syncUrl() {
+        return baseUri().resolve("/sync").toString();
+    }
+
+    /** {@code http://127.0.0.1:PORT}. */
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The file receiving the gateway's stdout and stderr. */
+    public Path logFile() {
+        return log;
+    }
+
+    /** The last part of the gateway's log, for failure messages. */
+    public String logTail() {
+        return InteropEnv.tail(logText(), 8000);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Sends SIGTERM and waits up to 30 s (then SIGKILL, also to any child the gateway left behind).
+     *
+     * @return the exit code (SIGTERM without a handler typically gives 143)
+     */
+    public int stop() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    ChildProcess.kill(process.toHandle(), Duration.ofSeconds(5));
+                }
+            } catch (InterruptedException e) {
+                ChildProcess.kill(process.toHandle(), Duration.ZERO);
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            return process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private String logText() {
+        try {
+            return new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
