@@ -1,0 +1,201 @@
+package io.syncgw.codec.pim;
+
+import ezvcard.VCard;
+import ezvcard.property.BinaryProperty;
+import ezvcard.property.Email;
+import ezvcard.property.FormattedName;
+import ezvcard.property.Organization;
+import ezvcard.property.ProductId;
+import ezvcard.property.Revision;
+import ezvcard.property.StructuredName;
+import ezvcard.property.Telephone;
+import ezvcard.property.Uid;
+import ezvcard.property.VCardProperty;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.text.Normalizer;
+import java.util.List;
+import java.util.Locale;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/** Builds twin keys; see {@link VCardCodec#twinKey(String)} for the contract. */
+final class TwinKey {
+
+    /** Between parts of a section. Normalised parts hold no control characters, so neither separator can occur. */
+    static final char PART = '\u001F';
+
+    /** Between sections. */
+    static final char SECTION = '\u001E';
+
+    private TwinKey() {
+    }
+
+    /**
+     * The key of a parsed card.
+     *
+     * @param canonicalLines renders a card as canonical 3.0 lines, for cards without name, phone or e-mail
+     */
+    static String of(VCard card, Function<VCard, List<String>> canonicalLines) {
+        String name = name(card);
+        SortedSet<String> phones = new TreeSet<>();
+        for (Telephone telephone : card.getTelephoneNumbers()) {
+            String number = telephone.getText() != null ? telephone.getText()
+                    : telephone.getUri() != null ? telephone.getUri().getNumber() : null;
+            String digits = digits(number);
+            if (!digits.isEmpty()) {
+                phones.add(digits);
+            }
+        }
+        SortedSet<String> emails = new TreeSet<>();
+        for (Email email : card.getEmails()) {
+            String address = normalise(email.getValue());
+            if (!address.isEmpty()) {
+                emails.add(address);
+            }
+        }
+        StringBuilder key = new StringBuilder(64);
+        if (name.isEmpty() && phones.isEmpty() && emails.isEmpty()) {
+            key.append("content");
+            SortedSet<String> lines = new TreeSet<>();
+            for (String line : canonicalLines.apply(withoutVolatile(card))) {
+                String normalised = normalise(line);
+                if (!normalised.isEmpty()) {
+                    lines.add(normalised);
+                }
+            }
+            lines.forEach(line -> key.append(PART).append(line));
+            return key.toString();
+        }
+        key.append(name);
+        key.append(SECTION).append("tel");
+        phones.forEach(phone -> key.append(PART).append(phone));
+        key.append(SECTION).append("email");
+        emails.forEach(email -> key.append(PART).append(email));
+        return key.toString();
+    }
+
+    /** "n" + family, given, middle; else "fn" + FN; else "org" + ORG components; else "". */
+    private static String name(VCard card) {
+        StructuredName n = card.getStructuredName();
+        if (n != null) {
+            String family = normalise(n.getFamily());
+            String given = normalise(n.getGiven());
+            String middle = normalise(String.join(" ", n.getAdditionalNames()));
+            if (!(family.isEmpty() && given.isEmpty() && middle.isEmpty())) {
+                return "n" + PART + family + PART + given + PART + middle;
+            }
+        }
+        for (FormattedName fn : card.getFormattedNames()) {
+            String formatted = normalise(fn.getValue());
+            if (!formatted.isEmpty()) {
+                return "fn" + PART + formatted;
+            }
+        }
+        for (Organization org : card.getOrganizations()) {
+            StringBuilder key = new StringBuilder("org");
+            boolean any = false;
+            for (String unit : org.getValues()) {
+                String normalised = normalise(unit);
+                if (!normalised.isEmpty()) {
+                    key.append(PART).append(normalised);
+                    any = true;
+                }
+            }
+            if (any) {
+                return key.toString();
+            }
+        }
+        return "";
+    }
+
+    /** The card less what changes without the contact changing: PRODID, REV, UID and binary data. */
+    private static VCard withoutVolatile(VCard card) {
+        VCard copy = new VCard();
+        for (VCardProperty property : card.getProperties()) {
+            if (!(property instanceof ProductId || property instanceof Revision || property instanceof Uid
+                    || property instanceof BinaryProperty)) {
+                copy.addProperty(property);
+            }
+        }
+        return copy;
+    }
+
+    /** Digits only, as ASCII, with '+' in front when the number starts with one. */
+    static String digits(String number) {
+        if (number == null) {
+            return "";
+        }
+        StringBuilder digits = new StringBuilder(number.length());
+        String stripped = number.strip();
+        if (stripped.startsWith("+")) {
+            digits.append('+');
+        }
+        stripped.codePoints().map(cp -> Character.digit(cp, 10)).filter(d -> d >= 0)
+                .forEach(d -> digits.append((char) ('0' + d)));
+        return digits.length() == 1 && digits.charAt(0) == '+' ? "" : digits.toString();
+    }
+
+    /** NFC, control characters out, whitespace collapsed and trimmed, case folded. {@code null} is "". */
+    static String normalise(String value) {
+        if (value == null) {
+            return "";
+        }
+        String folded = collapse(value).toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+        return Normalizer.normalize(folded, Normalizer.Form.NFC);
+    }
+
+    /** NFC, control characters and whitespace runs to one space, trimmed. {@code null} is "". */
+    static String collapse(String value) {
+        if (value == null) {
+            return "";
+        }
+        String nfc = Normalizer.normalize(value, Normalizer.Form.NFC);
+        StringBuilder out = new StringBuilder(nfc.length());
+        boolean space = false;
+        for (int i = 0; i < nfc.length(); i++) {
+            char c = nfc.charAt(i);
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c) || c == '\uFEFF') {
+                space = out.length() > 0;
+            } else {
+                if (space) {
+                    out.append(' ');
+                    space = false;
+                }
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Key of text that is not a usable card: hash of the whitespace-normalised text. */
+    static String ofRawText(String text) {
+        StringBuilder normalised = new StringBuilder(Math.min(text.length(), 1 << 16));
+        boolean space = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c)) {
+                space = normalised.length() > 0;
+            } else {
+                if (space) {
+                    normalised.append(' ');
+                    space = false;
+                }
+                normalised.append(c);
+            }
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(normalised.toString().getBytes(StandardCharsets.UTF_8));
+            StringBuilder key = new StringBuilder("raw").append(PART);
+            for (byte b : hash) {
+                key.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+            }
+            return key.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+}

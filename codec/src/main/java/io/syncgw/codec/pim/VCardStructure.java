@@ -1,0 +1,192 @@
+package io.syncgw.codec.pim;
+
+import java.util.Locale;
+
+/**
+ * A light line scan of raw vCard text, independent of ez-vcard: finds the {@code VERSION} of the outer card and checks
+ * that the text is exactly one complete {@code BEGIN:VCARD ... END:VCARD} block. ez-vcard is lenient on purpose and
+ * returns a card for truncated input (no {@code END:VCARD}, not even a warning), which a sync must refuse rather than
+ * store half a contact.
+ *
+ * <p>Lines are unfolded the RFC 2425 way (a line starting with space or tab continues the previous one) and, for
+ * quoted-printable values, the vCard 2.1 way (a trailing {@code =} is a soft line break), so a {@code BEGIN:VCARD}
+ * inside a folded value is not mistaken for structure. Line ends may be CRLF, LF or CR.
+ */
+final class VCardStructure {
+
+    /** Deepest nesting of cards (2.1 AGENT) accepted; ez-vcard writes nested cards recursively. */
+    static final int MAX_NESTING = 8;
+
+    /**
+     * Most property lines accepted in one card. Real cards have well under a hundred; ez-vcard 0.12.1 writes a card
+     * in time quadratic in the number of properties of one kind (45,000 TEL lines, under 1 MiB, take half a minute).
+     */
+    static final int MAX_PROPERTIES = 1000;
+
+    /**
+     * The scan result.
+     *
+     * @param version the outer card's {@code VERSION} value, stripped; {@code null} when absent
+     * @param problem why the text is not exactly one complete card; {@code null} when it is
+     */
+    record Scan(String version, String problem) {
+        boolean valid() {
+            return problem == null;
+        }
+    }
+
+    private VCardStructure() {
+    }
+
+    /** Scans the whole text. */
+    static Scan scan(String text) {
+        return scan(text, false);
+    }
+
+    /** The outer card's {@code VERSION} value, or {@code null}; stops at the first one found. */
+    static String version(String text) {
+        return scan(text, true).version();
+    }
+
+    private static Scan scan(String text, boolean versionOnly) {
+        LogicalLines lines = new LogicalLines(text);
+        int depth = 0;
+        int cards = 0;
+        int properties = 0;
+        String version = null;
+        for (String line = lines.next(); line != null; line = lines.next()) {
+            String trimmed = stripBlank(line);
+            if (trimmed.isEmpty()) {
+                continue; // blank lines: trailing ones are common, and 2.1 ends base64 blocks with one
+            }
+            int colon = trimmed.indexOf(':');
+            String name = colon < 0 ? trimmed : propertyName(trimmed.substring(0, colon));
+            String value = colon < 0 ? "" : trimmed.substring(colon + 1).strip();
+            boolean vcardValue = value.equalsIgnoreCase("VCARD");
+            if (depth == 0) {
+                if (!(name.equals("BEGIN") && vcardValue)) {
+                    return new Scan(version, cards == 0 ? "does not start with BEGIN:VCARD"
+                            : "unexpected content after END:VCARD");
+                }
+                if (cards > 0) {
+                    return new Scan(version, "more than one vCard");
+                }
+                depth = 1;
+            } else if (name.equals("BEGIN") && vcardValue) {
+                depth++; // a 2.1 AGENT card nested in the outer one
+                if (depth > MAX_NESTING) {
+                    return new Scan(version, "vCards nested deeper than " + MAX_NESTING);
+                }
+            } else if (name.equals("END") && vcardValue) {
+                depth--;
+                if (depth == 0) {
+                    cards++;
+                }
+            } else if (colon >= 0 && ++properties > MAX_PROPERTIES) {
+                return new Scan(version, "more than " + MAX_PROPERTIES + " properties");
+            } else if (depth == 1 && version == null && name.equals("VERSION")) {
+                version = value;
+                if (versionOnly) {
+                    return new Scan(version, null);
+                }
+            }
+        }
+        if (depth > 0) {
+            return new Scan(version, "truncated: missing END:VCARD");
+        }
+        if (cards == 0) {
+            return new Scan(version, "no vCard found");
+        }
+        return new Scan(version, null);
+    }
+
+    /** Upper-cased property name of a line's header, without group prefix and parameters. */
+    private static String propertyName(String header) {
+        int semicolon = header.indexOf(';');
+        String name = semicolon < 0 ? header : header.substring(0, semicolon);
+        int dot = name.lastIndexOf('.');
+        return name.substring(dot + 1).strip().toUpperCase(Locale.ROOT);
+    }
+
+    /** Strips whitespace, control characters (some phones append NUL) and a byte order mark. */
+    static String stripBlank(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && isBlank(s.charAt(start))) {
+            start++;
+        }
+        while (end > start && isBlank(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(start, end);
+    }
+
+    private static boolean isBlank(char c) {
+        return Character.isWhitespace(c) || Character.isISOControl(c) || c == '\uFEFF';
+    }
+
+    /** Iterates logical (unfolded) lines. */
+    private static final class LogicalLines {
+        private final String text;
+        private int pos;
+
+        LogicalLines(String text) {
+            this.text = text;
+        }
+
+        /** The next logical line; linear in its length however it is folded (the input may be adversarial). */
+        String next() {
+            String line = physical();
+            if (line == null) {
+                return null;
+            }
+            StringBuilder logical = new StringBuilder(line);
+            int colon = line.indexOf(':');
+            boolean quotedPrintable = colon >= 0 && isQuotedPrintable(line.substring(0, colon));
+            while (pos < text.length()) {
+                char c = text.charAt(pos);
+                boolean folded = c == ' ' || c == '\t';
+                int length = logical.length();
+                boolean softBreak = quotedPrintable && length - 1 > colon && logical.charAt(length - 1) == '=';
+                if (!folded && !softBreak) {
+                    break;
+                }
+                String continuation = physical();
+                if (softBreak) {
+                    logical.setLength(length - 1);
+                    logical.append(continuation);
+                } else {
+                    logical.append(continuation, 1, continuation.length());
+                }
+                if (colon < 0) { // header folded: look for its end in the new part only
+                    colon = logical.indexOf(":", Math.max(0, length - 1));
+                    quotedPrintable = colon >= 0 && isQuotedPrintable(logical.substring(0, colon));
+                }
+            }
+            return logical.toString();
+        }
+
+        /** The next physical line without its terminator, or {@code null} at the end. */
+        private String physical() {
+            if (pos >= text.length()) {
+                return null;
+            }
+            int start = pos;
+            while (pos < text.length() && text.charAt(pos) != '\r' && text.charAt(pos) != '\n') {
+                pos++;
+            }
+            String line = text.substring(start, pos);
+            if (pos < text.length() && text.charAt(pos) == '\r') {
+                pos++;
+            }
+            if (pos < text.length() && text.charAt(pos) == '\n') {
+                pos++;
+            }
+            return line;
+        }
+
+        private static boolean isQuotedPrintable(String header) {
+            return header.toUpperCase(Locale.ROOT).contains("QUOTED-PRINTABLE");
+        }
+    }
+}
