@@ -1,0 +1,41 @@
+package io.syncgw.engine;
+
+import io.syncgw.engine.sync.ConflictPolicy;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Settings of the engine.
+ *
+ * @param maxMsgSize      the MaxMsgSize syncgw announces: the largest message it accepts from a client
+ * @param maxObjSize      the MaxObjSize syncgw announces: the largest item it accepts
+ * @param defaultClientMaxMsgSize what a client that announces no MaxMsgSize is assumed to accept
+ * @param conflictPolicy  who wins when device and server changed the same item
+ * @param maxAuthAttempts failed authentications allowed within one session before it is closed
+ * @param serverVersion   reported in the server's device information
+ * @param clock           for anchors
+ */
+public record EngineConfig(long maxMsgSize, long maxObjSize, long defaultClientMaxMsgSize,
+                           ConflictPolicy conflictPolicy, int maxAuthAttempts, String serverVersion, Clock clock) {
+
+    public static final EngineConfig DEFAULT = new EngineConfig(1_000_000, 4_000_000, 65_536,
+            ConflictPolicy.SERVER_WINS, 3, "0.1.0", Clock.systemUTC());
+
+    public EngineConfig {
+        Objects.requireNonNull(conflictPolicy, "conflictPolicy");
+        Objects.requireNonNull(clock, "clock");
+        if (maxMsgSize < 4096 || maxObjSize < 1024 || defaultClientMaxMsgSize < 4096 || maxAuthAttempts < 1) {
+            throw new IllegalArgumentException("implausible engine limits: " + this);
+        }
+    }
+
+    public EngineConfig withClock(Clock c) {
+        return new EngineConfig(maxMsgSize, maxObjSize, defaultClientMaxMsgSize, conflictPolicy, maxAuthAttempts,
+                serverVersion, c);
+    }
+
+    public EngineConfig withConflictPolicy(ConflictPolicy p) {
+        return new EngineConfig(maxMsgSize, maxObjSize, defaultClientMaxMsgSize, p, maxAuthAttempts, serverVersion,
+                clock);
+    }
+}

@@ -1,0 +1,58 @@
+package io.syncgw.engine.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * MD5 nonces. A registered device gets a fresh random nonce with every successful authentication, stored with the
+ * device. A device the server does not know yet gets a nonce derived from a server secret and its device id, so
+ * challenging it needs no write: a failed login leaves the database untouched.
+ */
+public final class NonceSource {
+    private final SecureRandom random;
+    private final byte[] secret;
+
+    public NonceSource(byte[] secret, SecureRandom random) {
+        if (secret.length < 16) {
+            throw new IllegalArgumentException("nonce secret shorter than 16 bytes");
+        }
+        this.secret = secret.clone();
+        this.random = random;
+    }
+
+    /** A fresh nonce, base64. */
+    public String fresh() {
+        byte[] n = new byte[16];
+        random.nextBytes(n);
+        return Base64.getEncoder().encodeToString(n);
+    }
+
+    /** The nonce for a device not registered yet, base64: the same for the same device id until the secret changes. */
+    public String forUnregistered(String deviceUri) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            byte[] h = mac.doFinal(("device\u0000" + deviceUri).getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(Arrays.copyOf(h, 16));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /** Decodes a stored or sent nonce; an undecodable one is treated as empty. */
+    public static byte[] bytes(String base64Nonce) {
+        if (base64Nonce == null) {
+            return new byte[0];
+        }
+        try {
+            return Base64.getDecoder().decode(base64Nonce);
+        } catch (IllegalArgumentException e) {
+            return new byte[0];
+        }
+    }
+}

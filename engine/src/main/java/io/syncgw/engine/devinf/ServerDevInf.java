@@ -1,0 +1,62 @@
+package io.syncgw.engine.devinf;
+
+import io.syncgw.codec.model.SyncMlVersion;
+import io.syncgw.codec.model.devinf.ContentTypeRef;
+import io.syncgw.codec.model.devinf.CtCap;
+import io.syncgw.codec.model.devinf.CtParam;
+import io.syncgw.codec.model.devinf.CtProperty;
+import io.syncgw.codec.model.devinf.DataStore;
+import io.syncgw.codec.model.devinf.DevInf;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What syncgw tells a device about itself in {@code Results} for {@code Get ./devinf12}: a server ({@code DevTyp
+ * server}) with one datastore per supported data type, the content types it receives and sends, the properties it
+ * keeps, and the sync types it supports (1-7: two-way, slow, the one-ways, refreshes, server-alerted).
+ */
+public final class ServerDevInf {
+    private static final List<String> SYNC_TYPES = List.of("1", "2", "3", "4", "5", "6", "7");
+    private static final ContentTypeRef VCARD_30 = new ContentTypeRef("text/vcard", "3.0");
+    private static final ContentTypeRef VCARD_21 = new ContentTypeRef("text/x-vcard", "2.1");
+
+    private ServerDevInf() {
+    }
+
+    /** The device information for a session of {@code version}; {@code serverUri} becomes DevID. */
+    public static DevInf build(SyncMlVersion version, String serverUri, String softwareVersion) {
+        DataStore contacts = new DataStore("contacts", "Contacts", 32, VCARD_30, List.of(VCARD_21), VCARD_30,
+                List.of(VCARD_21), version == SyncMlVersion.V1_2 ? List.of(vcardCap(VCARD_30), vcardCap(VCARD_21))
+                        : List.of(), null, false, SYNC_TYPES, List.of(), List.of());
+        List<CtCap> deviceLevel = version == SyncMlVersion.V1_2 ? List.of()
+                : List.of(vcardCap(new ContentTypeRef(VCARD_30.ctType(), null)),
+                        vcardCap(new ContentTypeRef(VCARD_21.ctType(), null)));
+        return new DevInf(version.verDtd(), "syncgw", "syncgw", "syncgw", softwareVersion, softwareVersion, "1.0",
+                serverUri, "server", true, true, true, List.of(contacts), deviceLevel, List.of());
+    }
+
+    /** The vCard properties syncgw stores (it stores cards whole, so this lists what it understands). */
+    private static CtCap vcardCap(ContentTypeRef type) {
+        List<CtProperty> p = new ArrayList<>();
+        p.add(prop("BEGIN", List.of("VCARD")));
+        p.add(prop("END", List.of("VCARD")));
+        p.add(prop("VERSION", List.of(type.ctType().equals("text/vcard") ? "3.0" : "2.1")));
+        for (String name : List.of("N", "FN", "NICKNAME", "ORG", "TITLE", "ROLE", "NOTE", "BDAY", "URL", "UID",
+                "CATEGORIES", "PHOTO", "REV", "X-ANNIVERSARY", "X-SPOUSE", "X-MANAGER", "X-ASSISTANT")) {
+            p.add(prop(name, List.of()));
+        }
+        p.add(typed("TEL", List.of("HOME", "WORK", "CELL", "FAX", "PAGER", "VOICE", "PREF", "CAR")));
+        p.add(typed("EMAIL", List.of("HOME", "WORK", "INTERNET", "PREF")));
+        p.add(typed("ADR", List.of("HOME", "WORK", "OTHER", "PREF")));
+        return new CtCap(type.ctType(), type.verCt(), false, p);
+    }
+
+    private static CtProperty prop(String name, List<String> values) {
+        return new CtProperty(name, null, null, null, false, values, null, List.of());
+    }
+
+    private static CtProperty typed(String name, List<String> types) {
+        return new CtProperty(name, null, null, null, false, List.of(), null,
+                List.of(new CtParam("TYPE", null, types, null)));
+    }
+}

@@ -1,0 +1,17 @@
+package io.syncgw.engine.port;
+
+import java.util.Objects;
+
+/**
+ * What authentication needs to know about an account.
+ *
+ * @param passwordHash the salted slow hash of the password ({@link io.syncgw.engine.auth.PasswordHasher} format)
+ * @param md5Digest    base64(MD5(login ":" password)) for {@code syncml:auth-md5}; password-equivalent, null when the
+ *                     account does not allow MD5 authentication
+ */
+public record AccountCredentials(long accountId, String login, String passwordHash, String md5Digest) {
+    public AccountCredentials {
+        Objects.requireNonNull(login, "login");
+        Objects.requireNonNull(passwordHash, "passwordHash");
+    }
+}

@@ -1,0 +1,13 @@
+package io.syncgw.engine.port;
+
+/**
+ * A server item as a device knows it: found through the device's LUID.
+ *
+ * @param changeSeq   the item's current change sequence
+ * @param knownSeq    the change sequence the device is known to hold
+ * @param deleted     the item was deleted on the server (a tombstone kept until every device learned it)
+ * @param contentHash hash of the current content
+ */
+public record MappedItem(String luid, long itemId, long changeSeq, long knownSeq, boolean deleted,
+                         String contentHash) {
+}

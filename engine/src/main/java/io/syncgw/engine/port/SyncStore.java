@@ -1,0 +1,42 @@
+package io.syncgw.engine.port;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import reactor.core.publisher.Mono;
+
+/**
+ * Storage of accounts' items, devices, mappings and anchors, as the engine needs it. Each method is one unit of work
+ * (and, for an implementation over a database, a small fixed number of round trips whatever the number of items).
+ * Errors are signalled as {@link StoreUnavailableException} when the store cannot be reached.
+ */
+public interface SyncStore {
+
+    /** The account for a login and, if known to it, the device. Changes nothing. */
+    Mono<AccountLookup> lookupAccount(String login, String deviceUri);
+
+    /** Registers the device with the account (taking the first free slot), or returns it when already registered. */
+    Mono<DeviceRecord> registerDevice(long accountId, String deviceUri);
+
+    /** The device information last stored for a device, as XML; empty when none. */
+    Mono<String> loadDevInf(long deviceId);
+
+    /** The committed anchors of each of the device's datastores. */
+    Mono<Map<String, StoredAnchor>> loadAnchors(long deviceId);
+
+    /**
+     * Facts about the items a message names: the device's mappings for {@code luids}, and live items of the datastore
+     * that are not mapped to the device and whose twin key is in {@code twinKeys}.
+     */
+    Mono<ItemFacts> lookupItems(long accountId, long deviceId, String datastore, Collection<String> luids,
+                                Collection<String> twinKeys);
+
+    /** Applies a batch in one transaction. */
+    Mono<WriteResult> write(WriteBatch batch);
+
+    /** What the device is owed for a datastore: items it lacks, holds in an older version, or holds but are deleted. */
+    Mono<List<PendingChange>> pendingChanges(long accountId, long deviceId, String datastore);
+
+    /** Current content of items, by id. Items that no longer exist are absent from the map. */
+    Mono<Map<Long, StoredItem>> loadItems(long accountId, Collection<Long> itemIds);
+}

@@ -1,0 +1,103 @@
+package io.syncgw.engine.port;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything one SyncML message changes for one device, applied by {@link SyncStore#write} in a single transaction:
+ * all of it or nothing, so an interrupted message never leaves a half-written item. Operations run in the order of
+ * the components below.
+ *
+ * @param nonce      a new MD5 nonce for the device, or null
+ * @param devInf     new device information, or null
+ * @param resets     datastores whose mappings for this device are dropped first (refresh from server: the device
+ *                   wipes its data)
+ * @param inserts    new items from the device, each mapped to its LUID
+ * @param updates    content from the device for existing items
+ * @param deletes    items the device deleted
+ * @param mapUpserts mappings set or confirmed (acknowledged server changes, Map, slow-sync matches)
+ * @param mapRemoves mappings dropped (acknowledged server deletes, items the device no longer has)
+ * @param prunes     after a slow sync: mappings of the datastore whose LUID the device did not send are dropped
+ * @param itemPrunes after a refresh from the client: live items of the datastore not mapped to the device (those it
+ *                   did not send) are deleted
+ * @param anchors    anchors committed because the session completed
+ */
+public record WriteBatch(long accountId, long deviceId, String nonce, DevInfUpdate devInf, List<String> resets,
+                         List<NewItem> inserts, List<ItemUpdate> updates, List<ItemDelete> deletes,
+                         List<MapUpsert> mapUpserts, List<MapRemove> mapRemoves, List<MappingPrune> prunes,
+                         List<ItemPrune> itemPrunes, List<AnchorCommit> anchors) {
+    public WriteBatch {
+        resets = List.copyOf(resets);
+        inserts = List.copyOf(inserts);
+        updates = List.copyOf(updates);
+        deletes = List.copyOf(deletes);
+        mapUpserts = List.copyOf(mapUpserts);
+        mapRemoves = List.copyOf(mapRemoves);
+        prunes = List.copyOf(prunes);
+        itemPrunes = List.copyOf(itemPrunes);
+        anchors = List.copyOf(anchors);
+    }
+
+    public boolean isEmpty() {
+        return nonce == null && devInf == null && resets.isEmpty() && inserts.isEmpty() && updates.isEmpty()
+                && deletes.isEmpty() && mapUpserts.isEmpty() && mapRemoves.isEmpty() && prunes.isEmpty()
+                && itemPrunes.isEmpty() && anchors.isEmpty();
+    }
+
+    /** Device information to store: the document as XML, and its hash to skip rewriting an unchanged one. */
+    public record DevInfUpdate(String xml, String hash) {
+        public DevInfUpdate {
+            Objects.requireNonNull(xml, "xml");
+            Objects.requireNonNull(hash, "hash");
+        }
+    }
+
+    /**
+     * A new item.
+     *
+     * @param ref a number unique in the batch, by which {@link WriteResult#insertedIds()} reports the new id
+     */
+    public record NewItem(int ref, String datastore, String contentType, String content, String twinKey,
+                          String contentHash, String luid) {
+    }
+
+    /**
+     * New content for an item, applied only when the item is still at {@code expectedSeq} (null: unconditionally);
+     * otherwise the item is reported in {@link WriteResult#conflicts()} and left alone. The device's mapping is set
+     * to {@code luid} at the new sequence, so the change is not echoed back to it.
+     */
+    public record ItemUpdate(long itemId, Long expectedSeq, String contentType, String content, String twinKey,
+                             String contentHash, String datastore, String luid) {
+    }
+
+    /** Delete an item (kept as a tombstone while other devices map it) if still at {@code expectedSeq}. */
+    public record ItemDelete(long itemId, Long expectedSeq) {
+    }
+
+    /**
+     * Set the device's mapping of an item. A null {@code luid} keeps the mapped LUID; a null {@code knownSeq} keeps
+     * the known sequence (0 for a new mapping).
+     */
+    public record MapUpsert(long itemId, String datastore, String luid, Long knownSeq) {
+    }
+
+    public record MapRemove(long itemId) {
+    }
+
+    public record MappingPrune(String datastore, Set<String> keepLuids) {
+        public MappingPrune {
+            keepLuids = Set.copyOf(keepLuids);
+        }
+    }
+
+    /**
+     * Deletes (tombstones) every live item of the datastore that has no mapping for this device: after a refresh
+     * from the client, whose items are all mapped by then, that is everything the client did not send.
+     */
+    public record ItemPrune(String datastore) {
+    }
+
+    public record AnchorCommit(String datastore, String clientNext, String serverNext) {
+    }
+}

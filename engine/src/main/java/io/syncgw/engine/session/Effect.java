@@ -1,0 +1,58 @@
+package io.syncgw.engine.session;
+
+import io.syncgw.codec.model.SyncMessage;
+import io.syncgw.engine.port.WriteBatch;
+import java.util.List;
+
+/** What the session machine asks its shell to do next. Exactly one effect per step. */
+public sealed interface Effect {
+
+    record LookupAccount(String login, String deviceUri) implements Effect {
+    }
+
+    /** Verify a basic-auth password against its slow hash (CPU-heavy: run off the event loop). */
+    record CheckPassword(String password, String passwordHash) implements Effect {
+    }
+
+    record RegisterDevice(long accountId, String deviceUri) implements Effect {
+    }
+
+    record LoadAnchors(long deviceId) implements Effect {
+    }
+
+    record LoadDevInf(long deviceId) implements Effect {
+    }
+
+    record LookupItems(long accountId, long deviceId, String datastore, List<String> luids, List<String> twinKeys)
+            implements Effect {
+    }
+
+    record Write(WriteBatch batch) implements Effect {
+    }
+
+    record LoadPending(long accountId, long deviceId, String datastore) implements Effect {
+    }
+
+    record LoadItems(long accountId, List<Long> itemIds) implements Effect {
+    }
+
+    /**
+     * Send this reply; the message is handled.
+     *
+     * @param outcome how the session stands after this reply
+     */
+    record Reply(SyncMessage message, Outcome outcome) implements Effect {
+    }
+
+    /** The state of the session after a reply. */
+    enum Outcome {
+        /** More messages are expected. */
+        CONTINUE,
+        /** The sync completed; anchors are committed. */
+        COMPLETED,
+        /** Authentication failed. */
+        AUTH_FAILED,
+        /** The session cannot continue (store unavailable, protocol error). */
+        FAILED
+    }
+}

@@ -1,0 +1,1262 @@
+package io.syncgw.engine.session;
+
+import io.syncgw.codec.SyncMlEncoder;
+import io.syncgw.codec.model.Add;
+import io.syncgw.codec.model.Alert;
+import io.syncgw.codec.model.AlertCode;
+import io.syncgw.codec.model.Anchor;
+import io.syncgw.codec.model.Atomic;
+import io.syncgw.codec.model.Chal;
+import io.syncgw.codec.model.Command;
+import io.syncgw.codec.model.CommandVisitor;
+import io.syncgw.codec.model.Copy;
+import io.syncgw.codec.model.Delete;
+import io.syncgw.codec.model.Get;
+import io.syncgw.codec.model.Item;
+import io.syncgw.codec.model.ItemCommand;
+import io.syncgw.codec.model.ItemData;
+import io.syncgw.codec.model.Location;
+import io.syncgw.codec.model.MapCommand;
+import io.syncgw.codec.model.MapItem;
+import io.syncgw.codec.model.Meta;
+import io.syncgw.codec.model.Move;
+import io.syncgw.codec.model.Put;
+import io.syncgw.codec.model.Replace;
+import io.syncgw.codec.model.Results;
+import io.syncgw.codec.model.Sequence;
+import io.syncgw.codec.model.Status;
+import io.syncgw.codec.model.StatusCode;
+import io.syncgw.codec.model.Sync;
+import io.syncgw.codec.model.SyncHeader;
+import io.syncgw.codec.model.SyncMessage;
+import io.syncgw.codec.model.SyncMlVersion;
+import io.syncgw.codec.model.UnknownCommand;
+import io.syncgw.codec.model.devinf.DevInf;
+import io.syncgw.codec.pim.ContactFormat;
+import io.syncgw.codec.xml.DevInfXml;
+import io.syncgw.engine.EngineConfig;
+import io.syncgw.engine.auth.Credentials;
+import io.syncgw.engine.auth.Md5Auth;
+import io.syncgw.engine.auth.NonceSource;
+import io.syncgw.engine.devinf.DevicePreferences;
+import io.syncgw.engine.devinf.ServerDevInf;
+import io.syncgw.engine.port.ItemFacts;
+import io.syncgw.engine.port.MappedItem;
+import io.syncgw.engine.port.PendingChange;
+import io.syncgw.engine.port.StoreUnavailableException;
+import io.syncgw.engine.port.StoredItem;
+import io.syncgw.engine.port.TwinCandidate;
+import io.syncgw.engine.port.WriteBatch;
+import io.syncgw.engine.port.WriteResult;
+import io.syncgw.engine.session.Effect.Outcome;
+import io.syncgw.engine.session.SessionState.Stage;
+import io.syncgw.engine.sync.ConflictPolicy;
+import io.syncgw.engine.sync.ContactContent;
+import io.syncgw.engine.sync.ContentHash;
+import io.syncgw.engine.sync.Datastore;
+import io.syncgw.engine.sync.Negotiation;
+import io.syncgw.engine.sync.SyncMode;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SyncML server side of OMA-TS-DS_Protocol-V1_2 as a deterministic state machine: given a session's state and
+ * an event (a client message, or the outcome of a store operation), it updates the state and returns the one effect
+ * to run next, ending with a {@link Effect.Reply}. It does no I/O and keeps no state of its own: the same events give
+ * the same effects, which is how it is tested (scripted conversations and recorded traces).
+ *
+ * <p>Per message the steps are: authenticate (account lookup, password or digest check, device registration); load
+ * what the commands need (anchors for Alerts, item facts for each Sync); decide every command (statuses, writes);
+ * write everything in one batch; when the client's modifications are complete, load what the server owes; pack as
+ * much as fits the client's MaxMsgSize into the reply, the rest into later messages.
+ */
+public final class SessionMachine {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionMachine.class);
+    private static final DateTimeFormatter ANCHOR_FORMAT =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final String DEVINF_XML = "application/vnd.syncml-devinf+xml";
+    /** Bytes kept free in every reply, for what the encoder's exact sizes cannot foresee (none known). */
+    private static final int SIZE_MARGIN = 32;
+    private static final int STATUS_NOT_RESUMABLE = 509;
+
+    private final EngineConfig config;
+    private final SyncMlEncoder encoder;
+    private final NonceSource nonces;
+    private final ContactContent contacts;
+
+    public SessionMachine(EngineConfig config, SyncMlEncoder encoder, NonceSource nonces, ContactContent contacts) {
+        this.config = config;
+        this.encoder = encoder;
+        this.nonces = nonces;
+        this.contacts = contacts;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // entry points
+
+    /** A client message arrived. */
+    Effect onMessage(SessionState s, SyncMessage msg) {
+        SyncHeader h = msg.header();
+        if (msg.equals(s.lastRequest) && s.lastReply != null) {
+            // a resent message (the client missed our reply): replay, never apply twice
+            LOG.info("session {}: message {} resent, replaying the reply", s.sessionId, h.msgId());
+            return new Effect.Reply(s.lastReply, s.lastOutcome);
+        }
+        if (s.sessionId == null) {
+            s.version = h.version();
+            s.sessionId = h.sessionId();
+            s.deviceUri = h.source().locUri();
+            s.deviceName = h.source().locName();
+            s.serverUri = h.target().locUri();
+            s.clientMaxMsgSize = config.defaultClientMaxMsgSize();
+        } else if (!h.source().locUri().equals(s.deviceUri) || h.version() != s.version
+                || !h.sessionId().equals(s.sessionId)) {
+            // a message of another device or session must not touch this one
+            LOG.warn("session {}: message from device '{}' session '{}' does not belong here; refused",
+                    s.sessionId, h.source().locUri(), h.sessionId());
+            return new Effect.Reply(errorReply(s, msg, StatusCode.FORBIDDEN), Outcome.FAILED);
+        }
+        if (h.meta().maxMsgSize() != null && h.meta().maxMsgSize() > 0) {
+            s.clientMaxMsgSize = h.meta().maxMsgSize();
+        }
+        if (h.meta().maxObjSize() != null && h.meta().maxObjSize() > 0) {
+            s.clientMaxObjSize = h.meta().maxObjSize();
+        }
+        s.work = new Work(msg);
+        if (s.stage == Stage.FAILED) {
+            return finish(s, errorReply(s, msg, StatusCode.COMMAND_FAILED), Outcome.FAILED);
+        }
+        if (!s.authenticated) {
+            return authenticate(s);
+        }
+        s.work.authDone = true;
+        s.work.batch = new BatchBuilder(s.account.accountId(), s.device.id());
+        s.outbox.addFirst(headerStatus(msg, StatusCode.OK, null));
+        return advance(s);
+    }
+
+    /** The outcome of the last effect. */
+    Effect onEvent(SessionState s, Event e) {
+        Work w = s.work;
+        if (e instanceof Event.StoreFailed f) {
+            return storeFailed(s, f.cause());
+        }
+        if (e instanceof Event.AccountLookedUp a) {
+            s.account = a.lookup().account();
+            s.device = a.lookup().device();
+            return checkCredentials(s);
+        }
+        if (e instanceof Event.PasswordChecked p) {
+            return p.valid() ? authSucceeded(s) : authFailed(s, StatusCode.INVALID_CREDENTIALS, "wrong password");
+        }
+        if (e instanceof Event.DeviceRegistered d) {
+            s.device = d.device();
+            return authenticated(s);
+        }
+        if (e instanceof Event.AnchorsLoaded a) {
+            s.anchors = a.anchors();
+            return advance(s);
+        }
+        if (e instanceof Event.DevInfLoaded d) {
+            s.devInfLoadTried = true;
+            s.clientDevInf = DevInfXml.read(d.xml()).orElse(null);
+            return advance(s);
+        }
+        if (e instanceof Event.ItemsLookedUp l) {
+            w.facts.put(l.datastore(), l.facts());
+            return advance(s);
+        }
+        if (e instanceof Event.Written wr) {
+            w.written = true;
+            applyWriteResult(w, wr.result());
+            return advance(s);
+        }
+        if (e instanceof Event.PendingLoaded p) {
+            StoreSession st = s.stores.get(p.datastore());
+            st.pendingLoaded = true;
+            st.outgoing.addAll(p.changes());
+            st.numberOfChanges = p.changes().size();
+            return advance(s);
+        }
+        if (e instanceof Event.ItemsLoaded l) {
+            w.contents = l.items();
+            return advance(s);
+        }
+        throw new IllegalStateException("unexpected event " + e.getClass().getSimpleName());
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // authentication (OMA-TS-DS_Protocol-V1_2 §8.2)
+
+    private Effect authenticate(SessionState s) {
+        Work w = s.work;
+        SyncHeader h = w.msg.header();
+        w.credentials = Credentials.parse(h.cred(), h.source().locName());
+        if (w.credentials instanceof Credentials.Unusable u) {
+            return authFailed(s, h.cred() == null ? StatusCode.MISSING_CREDENTIALS : StatusCode.INVALID_CREDENTIALS,
+                    u.reason());
+        }
+        String login = w.credentials instanceof Credentials.Basic b ? b.login() : ((Credentials.Md5) w.credentials).login();
+        return new Effect.LookupAccount(login, s.deviceUri);
+    }
+
+    private Effect checkCredentials(SessionState s) {
+        Work w = s.work;
+        if (s.account == null) {
+            return authFailed(s, StatusCode.INVALID_CREDENTIALS, "unknown login");
+        }
+        if (w.credentials instanceof Credentials.Basic b) {
+            return new Effect.CheckPassword(b.password(), s.account.passwordHash());
+        }
+        Credentials.Md5 md5 = (Credentials.Md5) w.credentials;
+        if (s.account.md5Digest() == null) {
+            return authFailed(s, StatusCode.INVALID_CREDENTIALS, "MD5 authentication not enabled for the account");
+        }
+        List<String> candidates = new ArrayList<>(2);
+        if (s.device != null && s.device.nonce() != null) {
+            candidates.add(s.device.nonce());
+        } else {
+            // a device not seen before: its first message carries no nonce, or the one our challenge derived
+            candidates.add("");
+            candidates.add(nonces.forUnregistered(s.deviceUri));
+        }
+        for (String n : candidates) {
+            if (Md5Auth.verify(s.account.md5Digest(), NonceSource.bytes(n), md5.digest())) {
+                return authSucceeded(s);
+            }
+        }
+        return authFailed(s, StatusCode.INVALID_CREDENTIALS, "wrong MD5 digest");
+    }
+
+    private Effect authSucceeded(SessionState s) {
+        if (s.device == null) {
+            return new Effect.RegisterDevice(s.account.accountId(), s.deviceUri);
+        }
+        return authenticated(s);
+    }
+
+    private Effect authenticated(SessionState s) {
+        Work w = s.work;
+        s.authenticated = true;
+        w.authDone = true;
+        w.batch = new BatchBuilder(s.account.accountId(), s.device.id());
+        Chal chal = null;
+        if (s.account.md5Digest() != null) {
+            // the next session authenticates with a fresh nonce (stored with this message's writes)
+            String next = nonces.fresh();
+            w.batch.nonce = next;
+            chal = md5Chal(next);
+        }
+        s.outbox.addFirst(headerStatus(w.msg, StatusCode.AUTHENTICATION_ACCEPTED, chal));
+        LOG.info("session {}: account '{}' device '{}' (slot {}) authenticated", s.sessionId, s.account.login(),
+                s.deviceUri, s.device.slot());
+        return advance(s);
+    }
+
+    private Effect authFailed(SessionState s, int code, String reason) {
+        Work w = s.work;
+        s.authFailures++;
+        String nonce = s.device != null && s.device.nonce() != null ? s.device.nonce()
+                : nonces.forUnregistered(s.deviceUri);
+        LOG.warn("session {}: authentication of device '{}' failed ({}): {}", s.sessionId, s.deviceUri, code, reason);
+        List<Outgoing> out = new ArrayList<>();
+        out.add(headerStatus(w.msg, code, md5Chal(nonce)));
+        for (Command c : w.msg.commands()) {
+            if (!(c instanceof Status)) {
+                out.add(status(w.msg, c, List.of(), List.of(), code));
+            }
+        }
+        s.account = null;
+        s.device = null;
+        s.outbox.clear();
+        if (s.authFailures >= config.maxAuthAttempts()) {
+            s.stage = Stage.FAILED;
+        }
+        SyncMessage reply = new SyncMessage(replyHeader(s), buildAll(out), true);
+        return finish(s, reply, Outcome.AUTH_FAILED);
+    }
+
+    private static Chal md5Chal(String nonce) {
+        return new Chal(Meta.EMPTY.withType(Credentials.AUTH_MD5).withFormat("b64").withNextNonce(nonce));
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // the per-message pipeline
+
+    private Effect advance(SessionState s) {
+        Work w = s.work;
+        if (s.anchors == null && hasSyncAlert(w.msg)) {
+            return new Effect.LoadAnchors(s.device.id());
+        }
+        Effect lookup = nextLookup(s);
+        if (lookup != null) {
+            return lookup;
+        }
+        if (!w.processed) {
+            w.processed = true;
+            processCommands(s);
+        }
+        if (!w.written && !w.batch.isEmpty()) {
+            return new Effect.Write(w.batch.build());
+        }
+        w.written = true;
+        if (s.stage == Stage.SERVER_SYNC) {
+            if (s.clientDevInf == null && !s.devInfLoadTried && s.device.devInfHash() != null) {
+                return new Effect.LoadDevInf(s.device.id());
+            }
+            for (StoreSession st : s.stores.values()) {
+                if (!st.pendingLoaded) {
+                    if (st.mode.serverSends()) {
+                        return new Effect.LoadPending(s.account.accountId(), s.device.id(), st.id());
+                    }
+                    st.pendingLoaded = true; // one-way from client: the server sends an empty Sync
+                }
+            }
+            if (w.chosen == null) {
+                w.chosen = chooseChanges(s);
+                if (!w.chosen.isEmpty()) {
+                    return new Effect.LoadItems(s.account.accountId(),
+                            w.chosen.stream().filter(c -> c.op() != PendingChange.Op.DELETE)
+                                    .map(PendingChange::itemId).toList());
+                }
+            }
+        }
+        return pack(s);
+    }
+
+    private static boolean hasSyncAlert(SyncMessage msg) {
+        for (Command c : msg.commands()) {
+            if (c instanceof Alert a && (AlertCode.isSyncMode(a.code()) || a.code() == AlertCode.RESUME)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The next datastore whose item facts this message needs, as an effect; null when all are loaded. */
+    private Effect nextLookup(SessionState s) {
+        Work w = s.work;
+        for (Command c : w.msg.commands()) {
+            if (!(c instanceof Sync sync)) {
+                continue;
+            }
+            StoreSession st = storeFor(s, sync.targetUri());
+            if (st == null || w.facts.containsKey(st.id()) || !st.mode.clientSends()) {
+                continue;
+            }
+            Set<String> luids = new LinkedHashSet<>();
+            Set<String> twins = new LinkedHashSet<>();
+            for (ItemCommand ic : itemCommands(sync.commands())) {
+                for (Item i : ic.items()) {
+                    String luid = luidOf(i);
+                    if (luid != null) {
+                        luids.add(luid);
+                    }
+                    if (st.mode.clientSendsAll() && !(ic instanceof Delete) && i.text() != null && !i.moreData()) {
+                        twins.add(w.twinKeys.computeIfAbsent(i, x -> contacts.twinKey(x.text())));
+                    }
+                }
+            }
+            if (luids.isEmpty() && twins.isEmpty()) {
+                w.facts.put(st.id(), ItemFacts.NONE);
+                continue;
+            }
+            return new Effect.LookupItems(s.account.accountId(), s.device.id(), st.id(), List.copyOf(luids),
+                    List.copyOf(twins));
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // deciding every command of the message
+
+    private void processCommands(SessionState s) {
+        Work w = s.work;
+        CommandHandler handler = new CommandHandler(s);
+        for (Command c : w.msg.commands()) {
+            c.accept(handler);
+        }
+        if (w.msg.fin()) {
+            packageEnded(s);
+        }
+    }
+
+    /** The client's message was final: move through the package sequence. */
+    private void packageEnded(SessionState s) {
+        Work w = s.work;
+        boolean hadSync = w.msg.commands().stream().anyMatch(c -> c instanceof Sync);
+        if (s.stage == Stage.CLIENT_SYNC || s.stage == Stage.INIT && hadSync) {
+            for (StoreSession st : s.stores.values()) {
+                if (st.mode.clientSendsAll()) {
+                    // the device no longer has what it did not send: the server will send it again
+                    w.batch.prunes.add(new WriteBatch.MappingPrune(st.id(), st.receivedLuids));
+                }
+                if (st.mode == SyncMode.REFRESH_FROM_CLIENT) {
+                    w.batch.itemPrunes.add(new WriteBatch.ItemPrune(st.id()));
+                }
+            }
+            s.stage = Stage.SERVER_SYNC;
+            w.serverPackageStarts = true;
+        } else if (s.stage == Stage.MAP) {
+            for (StoreSession st : s.stores.values()) {
+                w.batch.anchors.add(new WriteBatch.AnchorCommit(st.id(), st.clientNext, st.serverNext));
+            }
+            w.completesSession = true;
+        }
+    }
+
+    /** Decides each command; a visitor so that no command type can be forgotten. */
+    private final class CommandHandler implements CommandVisitor<Void> {
+        private final SessionState s;
+        private final Work w;
+
+        CommandHandler(SessionState s) {
+            this.s = s;
+            this.w = s.work;
+        }
+
+        @Override
+        public Void visitStatus(Status st) {
+            Sent sent = s.awaiting.remove(st.msgRef() + "/" + st.cmdRef());
+            if (sent != null) {
+                acknowledge(s, sent, st.code());
+            } else if (!StatusCode.isSuccess(st.code()) && !"SyncHdr".equals(st.cmd())) {
+                LOG.info("session {}: client answered {} {} with {}", s.sessionId, st.cmd(), st.cmdRef(), st.code());
+            }
+            return null;
+        }
+
+        @Override
+        public Void visitAlert(Alert a) {
+            handleAlert(s, a);
+            return null;
+        }
+
+        @Override
+        public Void visitPut(Put p) {
+            DevInf d = devInfOf(p.items());
+            if (d != null) {
+                rememberDevInf(s, d);
+            }
+            reply(p, List.of(), sourceRefs(p.items()), StatusCode.OK);
+            return null;
+        }
+
+        @Override
+        public Void visitGet(Get g) {
+            String target = g.items().isEmpty() ? null : g.items().get(0).targetUri();
+            if (!SyncMlVersion.isDevInfUri(target)) {
+                reply(g, target == null ? List.of() : List.of(target), List.of(), StatusCode.NOT_FOUND);
+                return null;
+            }
+            reply(g, List.of(target), List.of(), StatusCode.OK);
+            String msgRef = w.msg.header().msgId();
+            DevInf mine = ServerDevInf.build(s.version, s.serverUri, config.serverVersion());
+            String uri = s.version.devInfUri();
+            s.outbox.add(id -> new Results(id, msgRef, g.cmdId(), Meta.ofType(DEVINF_XML), List.of(), List.of(),
+                    List.of(new Item(null, Location.of(uri), null, null, null, new ItemData.DevInfData(mine), false))));
+            return null;
+        }
+
+        @Override
+        public Void visitResults(Results r) {
+            DevInf d = devInfOf(r.items());
+            if (d != null) {
+                rememberDevInf(s, d);
+            }
+            reply(r, List.of(), sourceRefs(r.items()), StatusCode.OK);
+            return null;
+        }
+
+        @Override
+        public Void visitSync(Sync sync) {
+            handleSync(s, sync);
+            return null;
+        }
+
+        @Override
+        public Void visitMap(MapCommand m) {
+            handleMap(s, m);
+            return null;
+        }
+
+        @Override
+        public Void visitAdd(Add c) {
+            return notInSync(c);
+        }
+
+        @Override
+        public Void visitReplace(Replace c) {
+            return notInSync(c);
+        }
+
+        @Override
+        public Void visitDelete(Delete c) {
+            return notInSync(c);
+        }
+
+        @Override
+        public Void visitCopy(Copy c) {
+            return notInSync(c);
+        }
+
+        @Override
+        public Void visitMove(Move c) {
+            return notInSync(c);
+        }
+
+        @Override
+        public Void visitAtomic(Atomic c) {
+            reply(c, List.of(), List.of(), StatusCode.OPTIONAL_FEATURE_NOT_SUPPORTED);
+            return null;
+        }
+
+        @Override
+        public Void visitSequence(Sequence c) {
+            reply(c, List.of(), List.of(), StatusCode.OPTIONAL_FEATURE_NOT_SUPPORTED);
+            return null;
+        }
+
+        @Override
+        public Void visitUnknown(UnknownCommand c) {
+            reply(c, List.of(), List.of(), StatusCode.OPTIONAL_FEATURE_NOT_SUPPORTED);
+            return null;
+        }
+
+        private Void notInSync(ItemCommand c) {
+            // data commands outside a Sync name no datastore session
+            reply(c, List.of(), sourceRefs(c.items()), StatusCode.COMMAND_NOT_ALLOWED);
+            return null;
+        }
+
+        private void reply(Command c, List<String> targets, List<String> sources, int code) {
+            if (!noResp(c) && !w.msg.header().noResp()) {
+                s.outbox.add(status(w.msg, c, targets, sources, code));
+            }
+        }
+    }
+
+    private static boolean noResp(Command c) {
+        return c instanceof ItemCommand ic ? ic.noResp()
+                : c instanceof Alert a ? a.noResp()
+                : c instanceof Sync sy ? sy.noResp()
+                : c instanceof Get g ? g.noResp()
+                : c instanceof Put p && p.noResp();
+    }
+
+    private void rememberDevInf(SessionState s, DevInf d) {
+        s.clientDevInf = d;
+        String xml = DevInfXml.write(d);
+        String hash = ContentHash.of(xml);
+        if (!hash.equals(s.device.devInfHash())) {
+            s.work.batch.devInf = new WriteBatch.DevInfUpdate(xml, hash);
+        }
+    }
+
+    private static DevInf devInfOf(List<Item> items) {
+        for (Item i : items) {
+            if (i.data() instanceof ItemData.DevInfData d) {
+                return d.devInf();
+            }
+        }
+        return null;
+    }
+
+    private static List<String> sourceRefs(List<Item> items) {
+        List<String> out = new ArrayList<>();
+        for (Item i : items) {
+            if (i.sourceUri() != null) {
+                out.add(i.sourceUri());
+            }
+        }
+        return out;
+    }
+
+    // --- Alert (§5.2.1, §6)
+
+    private void handleAlert(SessionState s, Alert a) {
+        Work w = s.work;
+        int code = a.code();
+        Item item = a.items().isEmpty() ? null : a.items().get(0);
+        List<String> targets = item != null && item.targetUri() != null ? List.of(item.targetUri()) : List.of();
+        List<String> sources = item != null && item.sourceUri() != null ? List.of(item.sourceUri()) : List.of();
+        if (!AlertCode.isSyncMode(code) && code != AlertCode.RESUME) {
+            int st = switch (code) {
+                case AlertCode.NEXT_MESSAGE, AlertCode.DISPLAY -> StatusCode.OK;
+                case AlertCode.NO_END_OF_DATA -> {
+                    s.partials.clear(); // the client gave up on a large object: drop what arrived of it
+                    yield StatusCode.OK;
+                }
+                case AlertCode.SUSPEND -> {
+                    LOG.info("session {}: client suspends", s.sessionId);
+                    s.stage = Stage.FAILED;
+                    yield StatusCode.OK;
+                }
+                default -> StatusCode.OPTIONAL_FEATURE_NOT_SUPPORTED;
+            };
+            if (!a.noResp()) {
+                s.outbox.add(status(w.msg, a, targets, sources, st));
+            }
+            return;
+        }
+        if (item == null || item.targetUri() == null || item.sourceUri() == null) {
+            s.outbox.add(status(w.msg, a, targets, sources, StatusCode.INCOMPLETE_COMMAND));
+            return;
+        }
+        Optional<Datastore> ds = Datastore.resolve(item.targetUri());
+        if (ds.isEmpty() || ds.get() != Datastore.CONTACTS) {
+            // calendar and tasks are not served yet; an unknown name is not found either way
+            LOG.info("session {}: datastore '{}' not available", s.sessionId, item.targetUri());
+            s.outbox.add(status(w.msg, a, targets, sources, StatusCode.NOT_FOUND));
+            return;
+        }
+        SyncMode requested = SyncMode.ofAlert(code == AlertCode.RESUME ? AlertCode.TWO_WAY : code).orElse(null);
+        if (requested == null) {
+            s.outbox.add(status(w.msg, a, targets, sources, StatusCode.OPTIONAL_FEATURE_NOT_SUPPORTED));
+            return;
+        }
+        Anchor anchor = item.meta() == null ? null : item.meta().anchor();
+        String clientLast = anchor == null ? null : anchor.last();
+        String clientNext = anchor == null ? null : anchor.next();
+        var stored = s.anchors.get(ds.get().id());
+        Negotiation n = Negotiation.negotiate(requested, clientLast, stored);
+        int statusCode = n.status();
+        if (code == AlertCode.RESUME) {
+            // resuming an interrupted session is not offered: say so, and sync afresh (as SyncEvolution's server does)
+            statusCode = STATUS_NOT_RESUMABLE;
+        }
+        String serverNext = ANCHOR_FORMAT.format(config.clock().instant());
+        StoreSession st = new StoreSession(ds.get(), item.sourceUri(), item.targetUri(), n.mode(), clientNext,
+                stored == null ? null : stored.serverNext(), serverNext);
+        s.stores.put(st.id(), st);
+        if (n.mode() == SyncMode.REFRESH_FROM_SERVER) {
+            w.batch.resets.add(st.id()); // the device wipes its data: it maps nothing any more
+        }
+        LOG.info("session {}: {} requested {} ({}), agreed {}", s.sessionId, st.id(), code, clientLast == null
+                ? "no last anchor" : "last anchor " + (n.status() == StatusCode.OK ? "matches" : "mismatch"),
+                n.mode());
+        StatusDraft sd = status(w.msg, a, targets, sources, statusCode);
+        if (clientNext != null) {
+            sd.items = List.of(new Item(null, null, null, null, null, new ItemData.AnchorData(new Anchor(null,
+                    clientNext)), false));
+        }
+        s.outbox.add(sd);
+        s.outbox.add(id -> new Alert(id, false, null, n.mode().code(), null, List.of(new Item(
+                Location.of(st.clientUri), Location.of(st.serverUri), null, null,
+                Meta.EMPTY.withAnchor(new Anchor(st.serverLast, st.serverNext)), null, false))));
+    }
+
+    // --- Sync and its data commands (§6.5-§6.9)
+
+    private void handleSync(SessionState s, Sync sync) {
+        Work w = s.work;
+        StoreSession st = storeFor(s, sync.targetUri());
+        List<String> targets = sync.targetUri() == null ? List.of() : List.of(sync.targetUri());
+        List<String> sources = sync.sourceUri() == null ? List.of() : List.of(sync.sourceUri());
+        int syncStatus = st == null ? StatusCode.NOT_FOUND : StatusCode.OK;
+        if (!sync.noResp()) {
+            s.outbox.add(status(w.msg, sync, targets, sources, syncStatus));
+        }
+        for (Command c : flatten(sync.commands())) {
+            if (!(c instanceof ItemCommand ic) || c instanceof Copy || c instanceof Move) {
+                if (!noResp(c)) {
+                    s.outbox.add(status(w.msg, c, List.of(), List.of(), StatusCode.OPTIONAL_FEATURE_NOT_SUPPORTED));
+                }
+                continue;
+            }
+            for (Item item : ic.items()) {
+                StatusDraft sd = status(w.msg, ic, List.of(), luidOf(item) == null ? List.of() : List.of(luidOf(item)),
+                        StatusCode.OK);
+                if (!ic.noResp()) {
+                    s.outbox.add(sd);
+                }
+                if (st == null) {
+                    sd.code = StatusCode.NOT_FOUND;
+                } else if (!st.mode.clientSends()) {
+                    sd.code = StatusCode.COMMAND_NOT_ALLOWED;
+                } else {
+                    decide(s, st, ic, item, sd);
+                }
+            }
+        }
+    }
+
+    private static List<Command> flatten(List<Command> commands) {
+        List<Command> out = new ArrayList<>();
+        for (Command c : commands) {
+            if (c instanceof Sequence seq) {
+                out.addAll(flatten(seq.commands()));
+            } else {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private static List<ItemCommand> itemCommands(List<Command> commands) {
+        List<ItemCommand> out = new ArrayList<>();
+        for (Command c : flatten(commands)) {
+            if (c instanceof Add || c instanceof Replace || c instanceof Delete) {
+                out.add((ItemCommand) c);
+            }
+        }
+        return out;
+    }
+
+    /** The client's id of an item: Source LocURI (Target for clients that address by it). */
+    private static String luidOf(Item i) {
+        if (i.sourceUri() != null && !i.sourceUri().isBlank()) {
+            return i.sourceUri();
+        }
+        return i.targetUri() != null && !i.targetUri().isBlank() ? i.targetUri() : null;
+    }
+
+    private void decide(SessionState s, StoreSession st, ItemCommand cmd, Item item, StatusDraft sd) {
+        Work w = s.work;
+        String luid = luidOf(item);
+        if (luid == null) {
+            sd.code = StatusCode.INCOMPLETE_COMMAND;
+            return;
+        }
+        ItemFacts facts = w.facts.getOrDefault(st.id(), ItemFacts.NONE);
+        MappedItem mapped = facts.byLuid().get(luid);
+        if (st.mode.clientSendsAll()) {
+            st.receivedLuids.add(luid);
+        }
+        if (cmd instanceof Delete) {
+            decideDelete(s, st, mapped, sd);
+            return;
+        }
+        boolean isAdd = cmd instanceof Add;
+        String type = item.meta() != null && item.meta().type() != null ? item.meta().type() : cmd.meta().type();
+        String text = item.text();
+        if (item.moreData() || s.partials.containsKey(st.id() + "/" + luid)) {
+            text = assemble(s, st, cmd, item, luid, type, sd);
+            if (text == null) {
+                return; // a chunk (213) or a failed assembly (status set)
+            }
+        }
+        if (text == null || text.isBlank()) {
+            sd.code = StatusCode.INCOMPLETE_COMMAND;
+            return;
+        }
+        if (text.length() > config.maxObjSize()) {
+            sd.code = StatusCode.REQUEST_ENTITY_TOO_LARGE;
+            return;
+        }
+        Optional<ContactFormat> format = contacts.formatOf(type, text);
+        if (format.isEmpty()) {
+            sd.code = StatusCode.UNSUPPORTED_MEDIA_TYPE;
+            return;
+        }
+        String contentType = format.get().contentType();
+        String hash = ContentHash.of(text);
+        String twin = item.moreData() ? contacts.twinKey(text) : w.twinKeys.computeIfAbsent(item, x -> contacts.twinKey(
+                x.text() == null ? "" : x.text()));
+        int ok = isAdd ? StatusCode.ITEM_ADDED : StatusCode.OK;
+        if (mapped != null) {
+            st.matchedItems.add(mapped.itemId());
+            if (mapped.deleted()) {
+                // changed on the device while deleted on the server: the change wins, the item comes back
+                update(w, st, mapped.itemId(), null, contentType, text, twin, hash, luid, sd);
+                sd.code = StatusCode.ITEM_ADDED;
+            } else if (hash.equals(mapped.contentHash())) {
+                if (mapped.knownSeq() != mapped.changeSeq()) {
+                    w.batch.mapUpserts.add(new WriteBatch.MapUpsert(mapped.itemId(), st.id(), luid,
+                            mapped.changeSeq()));
+                }
+                sd.code = ok;
+            } else if (mapped.changeSeq() > mapped.knownSeq() && st.mode != SyncMode.REFRESH_FROM_CLIENT) {
+                conflict(s, st, mapped, contentType, text, twin, hash, luid, sd, ok);
+            } else {
+                update(w, st, mapped.itemId(), mapped.changeSeq(), contentType, text, twin, hash, luid, sd);
+                sd.code = ok;
+            }
+            return;
+        }
+        if (st.mode.clientSendsAll()) {
+            TwinCandidate twinItem = twinFor(facts, st, twin, hash);
+            if (twinItem != null) {
+                st.matchedItems.add(twinItem.itemId());
+                if (hash.equals(twinItem.contentHash())) {
+                    w.batch.mapUpserts.add(new WriteBatch.MapUpsert(twinItem.itemId(), st.id(), luid,
+                            twinItem.changeSeq()));
+                } else {
+                    update(w, st, twinItem.itemId(), twinItem.changeSeq(), contentType, text, twin, hash, luid, sd);
+                }
+                sd.code = ok;
+                return;
+            }
+        }
+        int ref = w.batch.inserts.size();
+        w.batch.inserts.add(new WriteBatch.NewItem(ref, st.id(), contentType, text, twin, hash, luid));
+        sd.code = StatusCode.ITEM_ADDED;
+    }
+
+    /** Both sides changed the item since the device last saw it. */
+    private void conflict(SessionState s, StoreSession st, MappedItem mapped, String contentType, String text,
+                          String twin, String hash, String luid, StatusDraft sd, int ok) {
+        if (config.conflictPolicy() == ConflictPolicy.CLIENT_WINS) {
+            update(s.work, st, mapped.itemId(), mapped.changeSeq(), contentType, text, twin, hash, luid, sd);
+            sd.code = st.mode.clientSendsAll() ? ok : StatusCode.CONFLICT_CLIENT_WON;
+        } else {
+            // the server's version stays and is sent to the device (its mapping still says it is behind)
+            sd.code = st.mode.clientSendsAll() ? ok : StatusCode.CONFLICT_SERVER_WON;
+        }
+        LOG.info("session {}: conflict on item {} ({}), {}", s.sessionId, mapped.itemId(), st.id(),
+                config.conflictPolicy());
+    }
+
+    private static void update(Work w, StoreSession st, long itemId, Long expectedSeq, String contentType,
+                               String text, String twin, String hash, String luid, StatusDraft sd) {
+        w.batch.updates.add(new WriteBatch.ItemUpdate(itemId, expectedSeq, contentType, text, twin, hash, st.id(),
+                luid));
+        w.writeStatuses.computeIfAbsent(itemId, k -> new ArrayList<>()).add(sd);
+    }
+
+    private static TwinCandidate twinFor(ItemFacts facts, StoreSession st, String twin, String hash) {
+        List<TwinCandidate> candidates = facts.twins().getOrDefault(twin, List.of());
+        TwinCandidate first = null;
+        for (TwinCandidate c : candidates) {
+            if (st.matchedItems.contains(c.itemId())) {
+                continue;
+            }
+            if (hash.equals(c.contentHash())) {
+                return c;
+            }
+            if (first == null) {
+                first = c;
+            }
+        }
+        return first;
+    }
+
+    private void decideDelete(SessionState s, StoreSession st, MappedItem mapped, StatusDraft sd) {
+        Work w = s.work;
+        if (mapped == null) {
+            sd.code = StatusCode.ITEM_NOT_DELETED;
+            return;
+        }
+        st.matchedItems.add(mapped.itemId());
+        if (mapped.deleted()) {
+            w.batch.mapRemoves.add(new WriteBatch.MapRemove(mapped.itemId()));
+            sd.code = StatusCode.OK;
+        } else if (mapped.changeSeq() > mapped.knownSeq() && config.conflictPolicy() == ConflictPolicy.SERVER_WINS
+                && st.mode != SyncMode.REFRESH_FROM_CLIENT) {
+            // changed on the server, deleted on the device: the change wins and the device gets the item again
+            w.batch.mapRemoves.add(new WriteBatch.MapRemove(mapped.itemId()));
+            sd.code = StatusCode.CONFLICT_SERVER_WON;
+        } else {
+            w.batch.deletes.add(new WriteBatch.ItemDelete(mapped.itemId(), mapped.changeSeq()));
+            w.writeStatuses.computeIfAbsent(mapped.itemId(), k -> new ArrayList<>()).add(sd);
+            sd.code = StatusCode.OK;
+        }
+    }
+
+    /**
+     * A chunk of a large object (RepPro §5.1.13 MoreData): kept until the last chunk, then the whole item. Returns
+     * the whole text, or null after answering a chunk with 213 or a failure with its status.
+     */
+    private String assemble(SessionState s, StoreSession st, ItemCommand cmd, Item item, String luid, String type,
+                            StatusDraft sd) {
+        String key = st.id() + "/" + luid;
+        SessionState.PartialItem p = s.partials.get(key);
+        if (p == null) {
+            Long size = item.meta() != null ? item.meta().size() : cmd.meta().size();
+            if (size != null && size > config.maxObjSize()) {
+                sd.code = StatusCode.REQUEST_ENTITY_TOO_LARGE;
+                return null;
+            }
+            p = new SessionState.PartialItem(cmd.name(), type, size);
+            s.partials.put(key, p);
+        }
+        String chunk = item.text() == null ? "" : item.text();
+        if (p.data.length() + chunk.length() > config.maxObjSize()) {
+            s.partials.remove(key);
+            sd.code = StatusCode.REQUEST_ENTITY_TOO_LARGE;
+            return null;
+        }
+        p.data.append(chunk);
+        if (item.moreData()) {
+            sd.code = StatusCode.CHUNKED_ITEM_ACCEPTED;
+            return null;
+        }
+        s.partials.remove(key);
+        String whole = p.data.toString();
+        if (p.declaredSize != null && p.declaredSize != whole.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                && p.declaredSize != whole.length()) {
+            sd.code = StatusCode.SIZE_MISMATCH;
+            return null;
+        }
+        return whole;
+    }
+
+    // --- Map (§6.8) and the client's statuses for server changes
+
+    private void handleMap(SessionState s, MapCommand m) {
+        Work w = s.work;
+        StoreSession st = storeFor(s, m.target().locUri());
+        StatusDraft sd = status(w.msg, m, List.of(m.target().locUri()), List.of(m.source().locUri()), StatusCode.OK);
+        s.outbox.add(sd);
+        if (st == null) {
+            sd.code = StatusCode.NOT_FOUND;
+            return;
+        }
+        for (MapItem mi : m.items()) {
+            long itemId;
+            try {
+                itemId = Long.parseLong(mi.target().locUri().trim());
+            } catch (NumberFormatException e) {
+                continue; // not an id this server gave out
+            }
+            Sent sent = s.sentItems.get(itemId);
+            w.batch.mapUpserts.add(new WriteBatch.MapUpsert(itemId, st.id(), mi.source().locUri(),
+                    sent == null ? null : sent.changeSeq()));
+        }
+    }
+
+    private static void acknowledge(SessionState s, Sent sent, int code) {
+        BatchBuilder b = s.work.batch;
+        boolean ok = StatusCode.isSuccess(code) || code == StatusCode.ALREADY_EXISTS;
+        switch (sent.op()) {
+            case ADD -> {
+                if (ok) {
+                    b.mapUpserts.add(new WriteBatch.MapUpsert(sent.itemId(), sent.datastore(), null, sent.changeSeq()));
+                }
+            }
+            case REPLACE -> {
+                if (ok) {
+                    b.mapUpserts.add(new WriteBatch.MapUpsert(sent.itemId(), sent.datastore(), sent.luid(),
+                            sent.changeSeq()));
+                } else if (code == StatusCode.NOT_FOUND || code == 410) {
+                    b.mapRemoves.add(new WriteBatch.MapRemove(sent.itemId())); // gone from the device: add it again
+                }
+            }
+            case DELETE -> {
+                if (ok || code == StatusCode.NOT_FOUND || code == StatusCode.ITEM_NOT_DELETED || code == 410) {
+                    b.mapRemoves.add(new WriteBatch.MapRemove(sent.itemId()));
+                }
+            }
+            default -> throw new IllegalStateException("unknown op " + sent.op());
+        }
+        if (!ok) {
+            LOG.info("session {}: client refused {} of item {} with {}", s.sessionId, sent.op(), sent.itemId(), code);
+        }
+    }
+
+    private void applyWriteResult(Work w, WriteResult r) {
+        for (Long conflicted : r.conflicts()) {
+            // the item changed concurrently (another device's session): the server's version stands
+            for (StatusDraft sd : w.writeStatuses.getOrDefault(conflicted, List.of())) {
+                sd.code = StatusCode.CONFLICT_SERVER_WON;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // the server's modifications, packed into messages (§5.4 multiple messages, MaxMsgSize)
+
+    /** Picks, by size estimate, the pending changes that may fit into this reply. */
+    private List<PendingChange> chooseChanges(SessionState s) {
+        long budget = s.clientMaxMsgSize - encoder.envelopeSize(replyHeader(s), true) - SIZE_MARGIN;
+        for (Outgoing o : s.outbox) {
+            budget -= encoder.sizeOf(o.build("9999"));
+        }
+        if (budget <= 0) {
+            return List.of(); // statuses first; changes follow in the next message
+        }
+        List<PendingChange> out = new ArrayList<>();
+        for (StoreSession st : s.stores.values()) {
+            budget -= 200;
+            for (PendingChange c : st.outgoing) {
+                long estimate = 260L + c.size() + c.size() / 5 + String.valueOf(c.itemId()).length();
+                if (estimate > budget && !out.isEmpty()) {
+                    return out;
+                }
+                out.add(c);
+                budget -= estimate;
+                if (budget <= 0) {
+                    return out;
+                }
+            }
+        }
+        return out;
+    }
+
+    private Effect pack(SessionState s) {
+        Work w = s.work;
+        SyncHeader header = replyHeader(s);
+        long budget = s.clientMaxMsgSize - encoder.envelopeSize(header, true) - SIZE_MARGIN;
+        List<Command> commands = new ArrayList<>();
+        int cmdId = 1;
+        while (!s.outbox.isEmpty()) {
+            Command c = s.outbox.peek().build(Integer.toString(cmdId));
+            int size = encoder.sizeOf(c);
+            if (size > budget && !commands.isEmpty()) {
+                break;
+            }
+            s.outbox.poll();
+            commands.add(c);
+            budget -= size;
+            cmdId++;
+        }
+        boolean serverDone = true;
+        if (s.stage == Stage.SERVER_SYNC) {
+            serverDone = s.outbox.isEmpty();
+            if (serverDone) {
+                for (StoreSession st : s.stores.values()) {
+                    if (st.sentAll) {
+                        continue;
+                    }
+                    cmdId = packStore(s, st, header, commands, cmdId, budget);
+                    budget = s.clientMaxMsgSize - encoder.envelopeSize(header, true) - SIZE_MARGIN
+                            - commands.stream().mapToLong(encoder::sizeOf).sum();
+                    if (!st.sentAll) {
+                        serverDone = false;
+                        break;
+                    }
+                }
+            }
+        }
+        boolean fin;
+        Outcome outcome = Outcome.CONTINUE;
+        switch (s.stage) {
+            case INIT -> {
+                fin = w.msg.fin() && s.outbox.isEmpty();
+                if (fin) {
+                    s.stage = Stage.CLIENT_SYNC;
+                }
+            }
+            case CLIENT_SYNC -> fin = false;
+            case SERVER_SYNC -> {
+                fin = serverDone;
+                if (fin) {
+                    s.stage = Stage.MAP;
+                }
+            }
+            case MAP -> {
+                fin = w.completesSession && s.outbox.isEmpty();
+                if (w.completesSession) {
+                    s.stage = Stage.DONE;
+                    outcome = Outcome.COMPLETED;
+                    LOG.info("session {}: sync complete for device '{}'", s.sessionId, s.deviceUri);
+                }
+            }
+            case DONE -> {
+                // the client acknowledges package 6: answer without asking for another acknowledgement
+                fin = s.outbox.isEmpty();
+                outcome = Outcome.COMPLETED;
+                header = new SyncHeader(header.version(), header.sessionId(), header.msgId(), header.target(),
+                        header.source(), header.respUri(), true, null, header.meta());
+            }
+            default -> {
+                fin = true;
+                outcome = Outcome.FAILED;
+            }
+        }
+        if (s.stage == Stage.FAILED) {
+            fin = true;
+            outcome = Outcome.FAILED;
+        }
+        return finish(s, new SyncMessage(header, commands, fin), outcome);
+    }
+
+    /**
+     * Adds the store's Sync, holding as many of its pending changes as fit. Returns the next CmdID; marks the store
+     * {@code sentAll} when nothing of it is left.
+     */
+    private int packStore(SessionState s, StoreSession st, SyncHeader header, List<Command> commands, int cmdId,
+                          long budget) {
+        Work w = s.work;
+        String syncId = Integer.toString(cmdId++);
+        Integer noc = s.version == SyncMlVersion.V1_0 ? null : st.numberOfChanges;
+        Sync empty = new Sync(syncId, false, null, Location.of(st.clientUri), Location.of(st.serverUri), Meta.EMPTY,
+                noc, List.of());
+        long room = budget - encoder.sizeOf(empty);
+        if (room < 0 && !commands.isEmpty()) {
+            return cmdId - 1; // not even an empty Sync fits: next message
+        }
+        ContactFormat wanted = deviceFormat(s, st);
+        List<Command> inner = new ArrayList<>();
+        List<Sent> sent = new ArrayList<>();
+        while (!st.outgoing.isEmpty()) {
+            PendingChange c = st.outgoing.peek();
+            StoredItem item = w.contents == null ? null : w.contents.get(c.itemId());
+            boolean chosen = w.chosen != null && w.chosen.contains(c);
+            if (!chosen) {
+                break; // content not loaded for this reply
+            }
+            if (c.op() != PendingChange.Op.DELETE && (item == null || item.deleted() && c.op() != PendingChange.Op.DELETE)) {
+                // gone or deleted since the list was made: a later session sends what is current
+                st.outgoing.poll();
+                st.numberOfChanges = Math.max(0, st.numberOfChanges - 1);
+                continue;
+            }
+            String id = Integer.toString(cmdId);
+            Command cmd = changeCommand(id, c, item, wanted);
+            int size = encoder.sizeOf(cmd);
+            if (size > room && !(inner.isEmpty() && commands.isEmpty())) {
+                break;
+            }
+            inner.add(cmd);
+            room -= size;
+            cmdId++;
+            st.outgoing.poll();
+            sent.add(new Sent(st.id(), c.op(), c.itemId(), c.changeSeq(), c.luid()));
+        }
+        if (inner.isEmpty() && st.syncSent && !st.outgoing.isEmpty()) {
+            return cmdId - 1; // nothing fitted; an empty Sync adds nothing here
+        }
+        String msgId = header.msgId();
+        for (int i = 0; i < inner.size(); i++) {
+            Sent x = sent.get(i);
+            s.awaiting.put(msgId + "/" + inner.get(i).cmdId(), x);
+            if (x.op() == PendingChange.Op.ADD) {
+                s.sentItems.put(x.itemId(), x);
+            }
+        }
+        commands.add(new Sync(syncId, false, null, Location.of(st.clientUri), Location.of(st.serverUri), Meta.EMPTY,
+                noc, inner));
+        st.syncSent = true;
+        if (st.outgoing.isEmpty()) {
+            st.sentAll = true;
+        }
+        return cmdId;
+    }
+
+    private Command changeCommand(String cmdId, PendingChange c, StoredItem item, ContactFormat wanted) {
+        String itemId = Long.toString(c.itemId());
+        String type = wanted != null ? wanted.contentType() : c.contentType();
+        switch (c.op()) {
+            case ADD -> {
+                String text = contacts.convert(item.content(), item.contentType(), wanted);
+                return new Add(cmdId, false, null, Meta.ofType(type), List.of(new Item(null, Location.of(itemId),
+                        null, null, null, ItemData.text(text), false)));
+            }
+            case REPLACE -> {
+                String text = contacts.convert(item.content(), item.contentType(), wanted);
+                return new Replace(cmdId, false, null, Meta.ofType(type), List.of(new Item(Location.of(c.luid()),
+                        Location.of(itemId), null, null, null, ItemData.text(text), false)));
+            }
+            case DELETE -> {
+                return new Delete(cmdId, false, false, false, null, Meta.ofType(type), List.of(new Item(
+                        Location.of(c.luid()), Location.of(itemId), null, null, null, null, false)));
+            }
+            default -> throw new IllegalStateException("unknown op " + c.op());
+        }
+    }
+
+    /** The format the device wants: its DevInf preference, else what it sent, else vCard 2.1 (old phones). */
+    private ContactFormat deviceFormat(SessionState s, StoreSession st) {
+        if (st.deviceFormat == null) {
+            st.deviceFormat = DevicePreferences.preferredContactFormat(s.clientDevInf, st.clientUri)
+                    .orElse(ContactFormat.VCARD_21);
+        }
+        return st.deviceFormat;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // replies
+
+    private Effect finish(SessionState s, SyncMessage reply, Outcome outcome) {
+        s.lastRequest = s.work == null ? null : s.work.msg;
+        s.lastReply = reply;
+        s.lastOutcome = outcome;
+        s.nextMsgId++;
+        s.work = null;
+        return new Effect.Reply(reply, outcome);
+    }
+
+    /** A bug surfaced while handling {@code msg}: the session ends with 511 (server failure), writes rolled back. */
+    Effect.Reply internalError(SessionState s, SyncMessage msg) {
+        s.stage = Stage.FAILED;
+        s.outbox.clear();
+        if (s.version == null) {
+            s.version = msg.header().version();
+        }
+        s.work = new Work(msg);
+        return (Effect.Reply) finish(s, errorReply(s, msg, StatusCode.SERVER_FAILURE), Outcome.FAILED);
+    }
+
+    private Effect storeFailed(SessionState s, Throwable cause) {
+        Work w = s.work;
+        boolean transientFailure = cause instanceof StoreUnavailableException;
+        if (transientFailure) {
+            LOG.warn("session {}: store unavailable: {}", s.sessionId, cause.getMessage());
+        } else {
+            LOG.error("session {}: store operation failed", s.sessionId, cause);
+        }
+        s.stage = Stage.FAILED;
+        s.outbox.clear();
+        int code = transientFailure ? StatusCode.SERVICE_UNAVAILABLE : StatusCode.SERVER_FAILURE;
+        return finish(s, errorReply(s, w.msg, code), Outcome.FAILED);
+    }
+
+    /** A reply refusing the whole message with {@code code}: header status and one status per command. */
+    private SyncMessage errorReply(SessionState s, SyncMessage msg, int code) {
+        List<Outgoing> out = new ArrayList<>();
+        out.add(headerStatus(msg, code, null));
+        for (Command c : msg.commands()) {
+            if (!(c instanceof Status)) {
+                out.add(status(msg, c, List.of(), List.of(), code));
+            }
+        }
+        return new SyncMessage(replyHeaderFor(s, msg), buildAll(out), true);
+    }
+
+    private SyncHeader replyHeader(SessionState s) {
+        return new SyncHeader(s.version, s.sessionId, Integer.toString(s.nextMsgId), new Location(s.deviceUri,
+                s.deviceName), Location.of(s.serverUri), s.respUri, false, null,
+                Meta.EMPTY.withMaxMsgSize(config.maxMsgSize()).withMaxObjSize(config.maxObjSize()));
+    }
+
+    private SyncHeader replyHeaderFor(SessionState s, SyncMessage msg) {
+        SyncHeader h = msg.header();
+        return new SyncHeader(h.version(), h.sessionId(), Integer.toString(s.nextMsgId), h.source(),
+                Location.of(h.target().locUri()), s.respUri, false, null,
+                Meta.EMPTY.withMaxMsgSize(config.maxMsgSize()).withMaxObjSize(config.maxObjSize()));
+    }
+
+    private static List<Command> buildAll(List<Outgoing> out) {
+        List<Command> cmds = new ArrayList<>(out.size());
+        for (int i = 0; i < out.size(); i++) {
+            cmds.add(out.get(i).build(Integer.toString(i + 1)));
+        }
+        return cmds;
+    }
+
+    private static StatusDraft headerStatus(SyncMessage msg, int code, Chal chal) {
+        SyncHeader h = msg.header();
+        StatusDraft sd = new StatusDraft(h.msgId(), "0", "SyncHdr", List.of(h.target().locUri()),
+                List.of(h.source().locUri()), code);
+        sd.chal = chal;
+        return sd;
+    }
+
+    private static StatusDraft status(SyncMessage msg, Command c, List<String> targets, List<String> sources,
+                                      int code) {
+        return new StatusDraft(msg.header().msgId(), c.cmdId(), c.name(), targets, sources, code);
+    }
+
+    private static StoreSession storeFor(SessionState s, String uri) {
+        return Datastore.resolve(uri).map(d -> s.stores.get(d.id())).orElse(null);
+    }
+
+    /** Used by tests and the session for stable anchors. */
+    static String anchorOf(java.time.Instant t) {
+        return ANCHOR_FORMAT.format(t);
+    }
+
+    /** All outgoing commands as they were packed (tests). */
+    static Map<String, Sent> awaiting(SessionState s) {
+        return Map.copyOf(s.awaiting);
+    }
+}

@@ -1,0 +1,49 @@
+package io.syncgw.engine.session;
+
+import io.syncgw.codec.pim.ContactFormat;
+import io.syncgw.engine.port.PendingChange;
+import io.syncgw.engine.sync.Datastore;
+import io.syncgw.engine.sync.SyncMode;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
+
+/** One datastore's part of a session: its mode, anchors, what the client sent and what the server still owes. */
+final class StoreSession {
+    final Datastore datastore;
+    /** The client's name for its datastore (Alert Source, e.g. "./contacts"): the target of server changes. */
+    final String clientUri;
+    /** The client's name for the server's datastore (Alert Target, e.g. "contacts"). */
+    final String serverUri;
+    final SyncMode mode;
+    final String clientNext;
+    final String serverLast;
+    final String serverNext;
+
+    /** LUIDs the client sent in a slow sync or refresh from client. */
+    final Set<String> receivedLuids = new HashSet<>();
+    /** Server items matched to client items in this session (a server item matches at most one client item). */
+    final Set<Long> matchedItems = new HashSet<>();
+
+    boolean pendingLoaded;
+    final ArrayDeque<PendingChange> outgoing = new ArrayDeque<>();
+    int numberOfChanges;
+    boolean syncSent;
+    boolean sentAll;
+    ContactFormat deviceFormat;
+
+    StoreSession(Datastore datastore, String clientUri, String serverUri, SyncMode mode, String clientNext,
+                 String serverLast, String serverNext) {
+        this.datastore = datastore;
+        this.clientUri = clientUri;
+        this.serverUri = serverUri;
+        this.mode = mode;
+        this.clientNext = clientNext;
+        this.serverLast = serverLast;
+        this.serverNext = serverNext;
+    }
+
+    String id() {
+        return datastore.id();
+    }
+}

@@ -1,0 +1,139 @@
+package io.syncgw.engine.session;
+
+import io.syncgw.codec.model.SyncMessage;
+import io.syncgw.engine.auth.PasswordHasher;
+import io.syncgw.engine.port.SyncStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The actor of one SyncML session: it owns the session's {@link SessionState}, takes the session's messages through
+ * a mailbox strictly one after the other, and runs the effects the {@link SessionMachine} asks for against the
+ * {@link SyncStore}. Nothing here blocks: store calls are reactive and the password check runs on a CPU scheduler.
+ */
+public final class SyncSession {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncSession.class);
+
+    private final SessionState state;
+    private final SessionMachine machine;
+    private final SyncStore store;
+    private final Scheduler cpu;
+    private final Clock clock;
+    private final Sinks.Many<Task> mailbox = Sinks.many().unicast().onBackpressureBuffer();
+    private final AtomicReference<Instant> lastActivity;
+    private volatile Effect.Outcome lastOutcome = Effect.Outcome.CONTINUE;
+
+    private record Task(SyncMessage message, Sinks.One<Effect.Reply> result) {
+    }
+
+    SyncSession(String respUri, SessionMachine machine, SyncStore store, Scheduler cpu, Clock clock) {
+        this.state = new SessionState(respUri);
+        this.machine = machine;
+        this.store = store;
+        this.cpu = cpu;
+        this.clock = clock;
+        this.lastActivity = new AtomicReference<>(clock.instant());
+        mailbox.asFlux()
+                .concatMap(t -> process(t.message())
+                        .doOnNext(r -> t.result().tryEmitValue(r))
+                        .doOnError(e -> t.result().tryEmitError(e))
+                        .onErrorResume(e -> Mono.empty()), 1)
+                .subscribe();
+    }
+
+    /**
+     * Handles one message of this session, after every message submitted before it. The reply never errors: store
+     * failures and bugs become SyncML error statuses.
+     */
+    public Mono<Effect.Reply> handle(SyncMessage message) {
+        return Mono.defer(() -> {
+            lastActivity.set(clock.instant());
+            Sinks.One<Effect.Reply> result = Sinks.one();
+            Sinks.EmitResult r = mailbox.tryEmitNext(new Task(message, result));
+            if (r.isFailure()) {
+                return Mono.error(new IllegalStateException("session mailbox refused a message: " + r));
+            }
+            return result.asMono();
+        });
+    }
+
+    /** When the session last received a message (for expiry). */
+    public Instant lastActivity() {
+        return lastActivity.get();
+    }
+
+    /** How the session stood after its last reply. */
+    public Effect.Outcome outcome() {
+        return lastOutcome;
+    }
+
+    /** The client's device id, once the first message was seen. */
+    public String deviceUri() {
+        return state.deviceUri;
+    }
+
+    /** Stops taking messages; messages already queued are still answered. */
+    public void close() {
+        mailbox.tryEmitComplete();
+    }
+
+    private Mono<Effect.Reply> process(SyncMessage message) {
+        return Mono.defer(() -> run(machine.onMessage(state, message)))
+                .onErrorResume(e -> {
+                    LOG.error("session {}: internal error handling message {}", state.sessionId,
+                            message.header().msgId(), e);
+                    return Mono.just(machine.internalError(state, message));
+                })
+                .doOnNext(r -> lastOutcome = r.outcome());
+    }
+
+    private Mono<Effect.Reply> run(Effect effect) {
+        if (effect instanceof Effect.Reply reply) {
+            return Mono.just(reply);
+        }
+        return execute(effect)
+                .onErrorResume(e -> Mono.just(new Event.StoreFailed(e)))
+                .flatMap(event -> run(machine.onEvent(state, event)));
+    }
+
+    private Mono<Event> execute(Effect e) {
+        if (e instanceof Effect.LookupAccount a) {
+            return store.lookupAccount(a.login(), a.deviceUri()).map(Event.AccountLookedUp::new);
+        }
+        if (e instanceof Effect.CheckPassword p) {
+            return Mono.fromCallable(() -> (Event) new Event.PasswordChecked(
+                    PasswordHasher.verify(p.password(), p.passwordHash()))).subscribeOn(cpu);
+        }
+        if (e instanceof Effect.RegisterDevice r) {
+            return store.registerDevice(r.accountId(), r.deviceUri()).map(Event.DeviceRegistered::new);
+        }
+        if (e instanceof Effect.LoadAnchors a) {
+            return store.loadAnchors(a.deviceId()).map(Event.AnchorsLoaded::new);
+        }
+        if (e instanceof Effect.LoadDevInf d) {
+            return store.loadDevInf(d.deviceId()).map(x -> (Event) new Event.DevInfLoaded(x))
+                    .defaultIfEmpty(new Event.DevInfLoaded(null));
+        }
+        if (e instanceof Effect.LookupItems l) {
+            return store.lookupItems(l.accountId(), l.deviceId(), l.datastore(), l.luids(), l.twinKeys())
+                    .map(f -> new Event.ItemsLookedUp(l.datastore(), f));
+        }
+        if (e instanceof Effect.Write w) {
+            return store.write(w.batch()).map(Event.Written::new);
+        }
+        if (e instanceof Effect.LoadPending p) {
+            return store.pendingChanges(p.accountId(), p.deviceId(), p.datastore())
+                    .map(c -> new Event.PendingLoaded(p.datastore(), c));
+        }
+        if (e instanceof Effect.LoadItems l) {
+            return store.loadItems(l.accountId(), l.itemIds()).map(Event.ItemsLoaded::new);
+        }
+        return Mono.error(new IllegalStateException("unknown effect " + e));
+    }
+}

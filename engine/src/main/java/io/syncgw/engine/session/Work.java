@@ -1,0 +1,37 @@
+package io.syncgw.engine.session;
+
+import io.syncgw.codec.model.SyncMessage;
+import io.syncgw.engine.auth.Credentials;
+import io.syncgw.engine.port.ItemFacts;
+import io.syncgw.engine.port.PendingChange;
+import io.syncgw.engine.port.StoredItem;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The handling of one client message, from receipt to reply. */
+final class Work {
+    final SyncMessage msg;
+    Credentials credentials;
+    boolean authDone;
+    boolean processed;
+    boolean written;
+    /** Set once the session is authenticated (account and device known). */
+    BatchBuilder batch;
+    final Map<String, ItemFacts> facts = new HashMap<>();
+    /** Status drafts of item writes, by item id, to turn into 419 when the write meets a concurrent change. */
+    final Map<Long, List<StatusDraft>> writeStatuses = new HashMap<>();
+    /** This message ends the client's modifications: prepare the server's package. */
+    boolean serverPackageStarts;
+    /** This message ends the session: anchors are committed with its writes. */
+    boolean completesSession;
+    /** Changes chosen for the reply, whose content is being loaded. */
+    List<PendingChange> chosen;
+    Map<Long, StoredItem> contents;
+    /** Twin keys of this message's items (computing one parses the vCard), by item identity. */
+    final Map<io.syncgw.codec.model.Item, String> twinKeys = new java.util.IdentityHashMap<>();
+
+    Work(SyncMessage msg) {
+        this.msg = msg;
+    }
+}

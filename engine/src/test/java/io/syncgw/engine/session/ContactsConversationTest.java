@@ -1,0 +1,227 @@
+package io.syncgw.engine.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.syncgw.codec.model.AlertCode;
+import io.syncgw.codec.xml.SyncMlXmlEncoder;
+import io.syncgw.engine.EngineConfig;
+import io.syncgw.engine.SyncEngine;
+import io.syncgw.engine.auth.NonceSource;
+import io.syncgw.engine.testing.Cards;
+import io.syncgw.engine.testing.InMemorySyncStore;
+import io.syncgw.engine.testing.TestClient;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Whole sessions between {@link TestClient}s and the engine over an in-memory store: the foundation issue's
+ * scenarios without network or database.
+ */
+class ContactsConversationTest {
+    private InMemorySyncStore store;
+    private SyncEngine engine;
+
+    @BeforeEach
+    void setUp() {
+        store = new InMemorySyncStore();
+        store.addAccount("alice", "secret");
+        engine = new SyncEngine(EngineConfig.DEFAULT, store, new SyncMlXmlEncoder(),
+                new NonceSource(new byte[32], new SecureRandom()), Schedulers.immediate());
+    }
+
+    private TestClient client(String device) {
+        return new TestClient(device, "alice", "secret");
+    }
+
+    private TestClient.Result sync(TestClient c, int mode) {
+        return c.sync(mode, engine::newSession);
+    }
+
+    private static TestClient withCards(TestClient c, int n) {
+        for (int i = 1; i <= n; i++) {
+            c.addLocal("gen-" + i + ".vcf", Cards.v30(i, 1));
+        }
+        return c;
+    }
+
+    @Test
+    void slowSyncRefreshTwoWayAndRepeatedSlowSync() {
+        TestClient a = withCards(client("dev-a"), 200);
+        TestClient.Result first = sync(a, AlertCode.SLOW_SYNC);
+        assertThat(first.completed).as(first.toString()).isTrue();
+        assertThat(first.headerStatus).isEqualTo(212);
+        assertThat(first.statusesForMyChanges).hasSize(200).allMatch(s -> s == 201);
+        assertThat(store.liveItems("alice", "contacts")).hasSize(200);
+
+        TestClient b = client("dev-b");
+        TestClient.Result refresh = sync(b, AlertCode.REFRESH_FROM_SERVER);
+        assertThat(refresh.completed).as(refresh.toString()).isTrue();
+        assertThat(refresh.receivedAdds).isEqualTo(200);
+        assertThat(new HashSet<>(b.items.values())).isEqualTo(new HashSet<>(a.items.values()));
+
+        for (int i = 1; i <= 10; i++) {
+            a.modifyLocal("gen-" + i + ".vcf", Cards.v30(i, 2));
+        }
+        for (int i = 11; i <= 15; i++) {
+            a.deleteLocal("gen-" + i + ".vcf");
+        }
+        for (int i = 201; i <= 205; i++) {
+            a.addLocal("gen-" + i + ".vcf", Cards.v30(i, 1));
+        }
+        TestClient.Result changes = sync(a, AlertCode.TWO_WAY);
+        assertThat(changes.completed).as(changes.toString()).isTrue();
+        assertThat(changes.alertStatus).isEqualTo(200);
+        assertThat(changes.serverMode).isEqualTo(AlertCode.TWO_WAY);
+        assertThat(changes.receivedAdds + changes.receivedReplaces + changes.receivedDeletes).isZero();
+        assertThat(store.liveItems("alice", "contacts")).hasSize(200);
+
+        TestClient.Result bTwoWay = sync(b, AlertCode.TWO_WAY);
+        assertThat(bTwoWay.completed).as(bTwoWay.toString()).isTrue();
+        assertThat(bTwoWay.receivedAdds).isEqualTo(5);
+        assertThat(bTwoWay.receivedReplaces).isEqualTo(10);
+        assertThat(bTwoWay.receivedDeletes).isEqualTo(5);
+        assertThat(new HashSet<>(b.items.values())).isEqualTo(new HashSet<>(a.items.values()));
+
+        TestClient.Result aAgain = sync(a, AlertCode.TWO_WAY);
+        assertThat(aAgain.receivedAdds + aAgain.receivedReplaces + aAgain.receivedDeletes).isZero();
+
+        TestClient.Result aSlow = sync(a, AlertCode.SLOW_SYNC);
+        assertThat(aSlow.completed).isTrue();
+        assertThat(aSlow.receivedAdds + aSlow.receivedReplaces + aSlow.receivedDeletes).isZero();
+        assertThat(store.liveItems("alice", "contacts")).hasSize(200);
+        TestClient.Result bQuiet = sync(b, AlertCode.TWO_WAY);
+        assertThat(bQuiet.receivedAdds + bQuiet.receivedReplaces + bQuiet.receivedDeletes).isZero();
+        // tombstones are gone once every device learned of the deletes
+        assertThat(store.rowCount()).isEqualTo(200);
+    }
+
+    @Test
+    void repliesNeverExceedASmallMaxMsgSize() {
+        withCards(client("dev-a"), 120).sync(AlertCode.SLOW_SYNC, engine::newSession);
+        TestClient b = client("dev-small");
+        b.maxMsgSize = 10_240;
+        TestClient.Result r = sync(b, AlertCode.REFRESH_FROM_SERVER);
+        assertThat(r.completed).as(r.toString()).isTrue();
+        assertThat(r.receivedAdds).isEqualTo(120);
+        assertThat(r.maxReplyBytes).isLessThanOrEqualTo(10_240);
+        assertThat(r.messagesSent).isGreaterThan(4);
+    }
+
+    @Test
+    void clientPackageOverSeveralMessages() {
+        TestClient a = withCards(client("dev-a"), 50);
+        a.maxItemsPerMessage = 7;
+        TestClient.Result r = sync(a, AlertCode.SLOW_SYNC);
+        assertThat(r.completed).as(r.toString()).isTrue();
+        assertThat(r.statusesForMyChanges).hasSize(50);
+        assertThat(store.liveItems("alice", "contacts")).hasSize(50);
+    }
+
+    @Test
+    void slowSyncOfAnotherDeviceMatchesTwinsInsteadOfDuplicating() {
+        withCards(client("dev-a"), 30).sync(AlertCode.SLOW_SYNC, engine::newSession);
+        // dev-c holds the same contacts (say, from an earlier backup) under its own ids, some in vCard 2.1 form
+        TestClient c = client("dev-c");
+        for (int i = 1; i <= 30; i++) {
+            c.addLocal("c" + i, Cards.v30(i, 1).replace("NOTE:generated", "NOTE:edited on c"));
+        }
+        TestClient.Result r = sync(c, AlertCode.SLOW_SYNC);
+        assertThat(r.completed).isTrue();
+        assertThat(store.liveItems("alice", "contacts")).hasSize(30);
+        assertThat(r.receivedAdds).isZero();
+    }
+
+    @Test
+    void anchorMismatchForcesSlowSyncWith508() {
+        TestClient a = withCards(client("dev-a"), 5);
+        sync(a, AlertCode.SLOW_SYNC);
+        a.forgetAnchor();
+        TestClient.Result r = sync(a, AlertCode.TWO_WAY);
+        assertThat(r.alertStatus).isEqualTo(508);
+        assertThat(r.serverMode).isEqualTo(AlertCode.SLOW_SYNC);
+        assertThat(r.completed).isTrue();
+        assertThat(store.liveItems("alice", "contacts")).hasSize(5);
+    }
+
+    @Test
+    void wrongPasswordTouchesNothing() {
+        TestClient a = withCards(client("dev-a"), 5);
+        a.password = "wrong";
+        TestClient.Result r = sync(a, AlertCode.SLOW_SYNC);
+        assertThat(r.headerStatus).isEqualTo(401);
+        assertThat(store.deviceCount()).isZero();
+        assertThat(store.writeCount()).isZero();
+        a.auth = TestClient.Auth.BASIC;
+        assertThat(sync(a, AlertCode.SLOW_SYNC).headerStatus).isEqualTo(401);
+        a.auth = TestClient.Auth.NONE;
+        assertThat(sync(a, AlertCode.SLOW_SYNC).headerStatus).isEqualTo(407);
+        assertThat(store.writeCount()).isZero();
+    }
+
+    @Test
+    void basicAuthAndMd5NonceChainWork() {
+        TestClient a = withCards(client("dev-a"), 3);
+        a.auth = TestClient.Auth.BASIC;
+        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
+        a.auth = TestClient.Auth.MD5;
+        for (int i = 0; i < 3; i++) {
+            TestClient.Result r = sync(a, AlertCode.TWO_WAY);
+            assertThat(r.headerStatus).as("md5 session %d", i).isEqualTo(212);
+            assertThat(r.completed).isTrue();
+        }
+        assertThat(store.device("dev-a").nonce).isNotBlank();
+    }
+
+    @Test
+    void unsupportedDatastoreIs404() {
+        TestClient a = withCards(client("dev-a"), 2);
+        a.targetUri = "calendar";
+        TestClient.Result r = sync(a, AlertCode.SLOW_SYNC);
+        assertThat(r.alertStatus).isEqualTo(404);
+        assertThat(store.liveItems("alice", "contacts")).isEmpty();
+    }
+
+    @Test
+    void aliasesNameTheContactsDatastore() {
+        List<String> aliases = List.of("./contacts", "card", "addressbook", "./addressbook", "contact");
+        List<Integer> statuses = new ArrayList<>();
+        int n = 0;
+        for (String alias : aliases) {
+            TestClient c = withCards(client("dev-" + n++), 1);
+            c.targetUri = alias;
+            TestClient.Result r = sync(c, AlertCode.SLOW_SYNC);
+            statuses.add(r.alertStatus);
+            assertThat(r.completed).as(alias).isTrue();
+        }
+        assertThat(statuses).containsOnly(200);
+        assertThat(store.liveItems("alice", "contacts")).hasSize(1);
+    }
+
+    @Test
+    void storeOutageGives503AndWritesNothing() {
+        TestClient a = withCards(client("dev-a"), 3);
+        store.setUnavailable(true);
+        TestClient.Result r = sync(a, AlertCode.SLOW_SYNC);
+        assertThat(r.headerStatus).isEqualTo(503);
+        store.setUnavailable(false);
+        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
+        assertThat(store.liveItems("alice", "contacts")).hasSize(3);
+    }
+
+    @Test
+    void vcard21DeviceGetsVcard21AndNamesSurvive() {
+        TestClient a = withCards(client("dev-a"), 10);
+        sync(a, AlertCode.SLOW_SYNC);
+        TestClient old = client("dev-old");
+        old.contentType = "text/x-vcard";
+        TestClient.Result r = sync(old, AlertCode.REFRESH_FROM_SERVER);
+        assertThat(r.receivedAdds).isEqualTo(10);
+        assertThat(old.items.values()).allMatch(v -> v.contains("VERSION:2.1"));
+        assertThat(String.join("", old.items.values())).contains("=C3=BC"); // ü in quoted-printable UTF-8
+    }
+}

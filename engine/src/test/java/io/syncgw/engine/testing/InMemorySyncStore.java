@@ -1,0 +1,448 @@
+package io.syncgw.engine.testing;
+
+import io.syncgw.engine.auth.PasswordHasher;
+import io.syncgw.engine.port.AccountCredentials;
+import io.syncgw.engine.port.AccountLookup;
+import io.syncgw.engine.port.DeviceRecord;
+import io.syncgw.engine.port.ItemFacts;
+import io.syncgw.engine.port.MappedItem;
+import io.syncgw.engine.port.PendingChange;
+import io.syncgw.engine.port.StoreUnavailableException;
+import io.syncgw.engine.port.StoredAnchor;
+import io.syncgw.engine.port.StoredItem;
+import io.syncgw.engine.port.SyncStore;
+import io.syncgw.engine.port.TwinCandidate;
+import io.syncgw.engine.port.WriteBatch;
+import io.syncgw.engine.port.WriteResult;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import reactor.core.publisher.Mono;
+
+/**
+ * The {@link SyncStore} contract in memory, for testing the engine without a database. Same semantics as the
+ * PostgreSQL store (whose integration tests check the same rules); a batch is applied atomically (on a copy).
+ * Not thread-safe beyond the synchronisation of each call.
+ */
+public final class InMemorySyncStore implements SyncStore {
+
+    public record Account(long id, String login, String passwordHash, String md5Digest) {
+    }
+
+    public static final class Device {
+        public final long id;
+        public final long accountId;
+        public final String uri;
+        public final int slot;
+        public String nonce;
+        public String devInf;
+        public String devInfHash;
+
+        Device(long id, long accountId, String uri, int slot) {
+            this.id = id;
+            this.accountId = accountId;
+            this.uri = uri;
+            this.slot = slot;
+        }
+    }
+
+    public static final class Row {
+        public final long id;
+        public final long accountId;
+        public final String datastore;
+        public String contentType;
+        public String content;
+        public String twinKey;
+        public String hash;
+        public long seq;
+        public boolean deleted;
+
+        Row(long id, long accountId, String datastore) {
+            this.id = id;
+            this.accountId = accountId;
+            this.datastore = datastore;
+        }
+
+        Row copy() {
+            Row r = new Row(id, accountId, datastore);
+            r.contentType = contentType;
+            r.content = content;
+            r.twinKey = twinKey;
+            r.hash = hash;
+            r.seq = seq;
+            r.deleted = deleted;
+            return r;
+        }
+    }
+
+    public static final class Mapping {
+        public final long deviceId;
+        public final long itemId;
+        public final String datastore;
+        public String luid;
+        public long knownSeq;
+
+        Mapping(long deviceId, long itemId, String datastore) {
+            this.deviceId = deviceId;
+            this.itemId = itemId;
+            this.datastore = datastore;
+        }
+
+        Mapping copy() {
+            Mapping m = new Mapping(deviceId, itemId, datastore);
+            m.luid = luid;
+            m.knownSeq = knownSeq;
+            return m;
+        }
+    }
+
+    private final Map<String, Account> accounts = new HashMap<>();
+    private final Map<Long, Device> devices = new LinkedHashMap<>();
+    private Map<Long, Row> items = new TreeMap<>();
+    private Map<String, Mapping> mappings = new HashMap<>();
+    private final Map<String, StoredAnchor> anchors = new HashMap<>();
+    private long nextId = 1;
+    private long seq = 0;
+    private volatile boolean unavailable;
+    private int writes;
+
+    public synchronized Account addAccount(String login, String password) {
+        Account a = new Account(nextId++, login, new PasswordHasher(1_000).hash(password),
+                PasswordHasher.md5Digest(login, password));
+        accounts.put(login, a);
+        return a;
+    }
+
+    /** Makes every call fail as if the database were down. */
+    public void setUnavailable(boolean down) {
+        this.unavailable = down;
+    }
+
+    public synchronized int writeCount() {
+        return writes;
+    }
+
+    public synchronized List<Row> liveItems(String login, String datastore) {
+        long acc = accounts.get(login).id();
+        return items.values().stream().filter(r -> r.accountId == acc && r.datastore.equals(datastore) && !r.deleted)
+                .map(Row::copy).toList();
+    }
+
+    public synchronized int rowCount() {
+        return items.size();
+    }
+
+    public synchronized int deviceCount() {
+        return devices.size();
+    }
+
+    public synchronized Device device(String uri) {
+        return devices.values().stream().filter(d -> d.uri.equals(uri)).findFirst().orElse(null);
+    }
+
+    /** Simulates another device's session changing an item on the server. */
+    public synchronized void serverUpdate(long itemId, String content) {
+        Row r = items.get(itemId);
+        r.content = content;
+        r.hash = io.syncgw.engine.sync.ContentHash.of(content);
+        r.seq = ++seq;
+    }
+
+    private <T> Mono<T> call(java.util.function.Supplier<T> body) {
+        return Mono.defer(() -> {
+            if (unavailable) {
+                return Mono.error(new StoreUnavailableException("database down (test)", null));
+            }
+            synchronized (this) {
+                return Mono.justOrEmpty(body.get());
+            }
+        });
+    }
+
+    private static String key(long deviceId, long itemId) {
+        return deviceId + "/" + itemId;
+    }
+
+    @Override
+    public Mono<AccountLookup> lookupAccount(String login, String deviceUri) {
+        return call(() -> {
+            Account a = accounts.get(login);
+            if (a == null) {
+                return AccountLookup.UNKNOWN;
+            }
+            Device d = devices.values().stream().filter(x -> x.accountId == a.id() && x.uri.equals(deviceUri))
+                    .findFirst().orElse(null);
+            return new AccountLookup(new AccountCredentials(a.id(), a.login(), a.passwordHash(), a.md5Digest()),
+                    d == null ? null : record(d));
+        });
+    }
+
+    private static DeviceRecord record(Device d) {
+        return new DeviceRecord(d.id, d.accountId, d.uri, d.slot, d.nonce, d.devInfHash);
+    }
+
+    @Override
+    public Mono<DeviceRecord> registerDevice(long accountId, String deviceUri) {
+        return call(() -> {
+            for (Device d : devices.values()) {
+                if (d.accountId == accountId && d.uri.equals(deviceUri)) {
+                    return record(d);
+                }
+            }
+            Set<Integer> used = new HashSet<>();
+            devices.values().stream().filter(d -> d.accountId == accountId).forEach(d -> used.add(d.slot));
+            int slot = 1;
+            while (used.contains(slot)) {
+                slot++;
+            }
+            Device d = new Device(nextId++, accountId, deviceUri, slot);
+            devices.put(d.id, d);
+            return record(d);
+        });
+    }
+
+    @Override
+    public Mono<String> loadDevInf(long deviceId) {
+        return call(() -> devices.get(deviceId).devInf);
+    }
+
+    @Override
+    public Mono<Map<String, StoredAnchor>> loadAnchors(long deviceId) {
+        return call(() -> {
+            Map<String, StoredAnchor> out = new HashMap<>();
+            anchors.forEach((k, v) -> {
+                if (k.startsWith(deviceId + "/")) {
+                    out.put(v.datastore(), v);
+                }
+            });
+            return out;
+        });
+    }
+
+    @Override
+    public Mono<ItemFacts> lookupItems(long accountId, long deviceId, String datastore, Collection<String> luids,
+                                       Collection<String> twinKeys) {
+        return call(() -> {
+            Map<String, MappedItem> byLuid = new HashMap<>();
+            Set<Long> mapped = new HashSet<>();
+            for (Mapping m : mappings.values()) {
+                if (m.deviceId == deviceId) {
+                    mapped.add(m.itemId);
+                    if (m.datastore.equals(datastore) && m.luid != null && luids.contains(m.luid)) {
+                        Row r = items.get(m.itemId);
+                        byLuid.put(m.luid, new MappedItem(m.luid, r.id, r.seq, m.knownSeq, r.deleted, r.hash));
+                    }
+                }
+            }
+            Map<String, List<TwinCandidate>> twins = new HashMap<>();
+            for (Row r : items.values()) {
+                if (r.accountId == accountId && r.datastore.equals(datastore) && !r.deleted && !mapped.contains(r.id)
+                        && r.twinKey != null && twinKeys.contains(r.twinKey)) {
+                    twins.computeIfAbsent(r.twinKey, k -> new ArrayList<>())
+                            .add(new TwinCandidate(r.twinKey, r.id, r.seq, r.hash));
+                }
+            }
+            return new ItemFacts(byLuid, twins);
+        });
+    }
+
+    @Override
+    public Mono<WriteResult> write(WriteBatch b) {
+        return call(() -> {
+            // atomic: work on copies, swap at the end
+            Map<Long, Row> it = new TreeMap<>();
+            items.forEach((k, v) -> it.put(k, v.copy()));
+            Map<String, Mapping> mp = new HashMap<>();
+            mappings.forEach((k, v) -> mp.put(k, v.copy()));
+            Map<Integer, Long> inserted = new HashMap<>();
+            Map<Long, Long> newSeqs = new HashMap<>();
+            Set<Long> conflicts = new HashSet<>();
+            long dev = b.deviceId();
+            Device device = devices.get(dev);
+            if (b.nonce() != null) {
+                device.nonce = b.nonce();
+            }
+            if (b.devInf() != null) {
+                device.devInf = b.devInf().xml();
+                device.devInfHash = b.devInf().hash();
+            }
+            for (String ds : b.resets()) {
+                mp.values().removeIf(m -> m.deviceId == dev && m.datastore.equals(ds));
+            }
+            purge(it, mp);
+            for (WriteBatch.NewItem n : b.inserts()) {
+                Row r = new Row(nextId++, b.accountId(), n.datastore());
+                r.contentType = n.contentType();
+                r.content = n.content();
+                r.twinKey = n.twinKey();
+                r.hash = n.contentHash();
+                r.seq = ++seq;
+                it.put(r.id, r);
+                releaseLuid(mp, dev, n.datastore(), n.luid(), r.id);
+                Mapping m = new Mapping(dev, r.id, n.datastore());
+                m.luid = n.luid();
+                m.knownSeq = r.seq;
+                mp.put(key(dev, r.id), m);
+                inserted.put(n.ref(), r.id);
+                newSeqs.put(r.id, r.seq);
+            }
+            for (WriteBatch.ItemUpdate u : b.updates()) {
+                Row r = it.get(u.itemId());
+                if (r == null || r.accountId != b.accountId()
+                        || u.expectedSeq() != null && r.seq != u.expectedSeq()) {
+                    conflicts.add(u.itemId());
+                    continue;
+                }
+                r.contentType = u.contentType();
+                r.content = u.content();
+                r.twinKey = u.twinKey();
+                r.hash = u.contentHash();
+                r.deleted = false;
+                r.seq = ++seq;
+                newSeqs.put(r.id, r.seq);
+                releaseLuid(mp, dev, u.datastore(), u.luid(), r.id);
+                Mapping m = mp.computeIfAbsent(key(dev, r.id), k -> new Mapping(dev, r.id, u.datastore()));
+                m.luid = u.luid();
+                m.knownSeq = r.seq;
+            }
+            for (WriteBatch.ItemDelete d : b.deletes()) {
+                Row r = it.get(d.itemId());
+                if (r == null || r.accountId != b.accountId()
+                        || d.expectedSeq() != null && r.seq != d.expectedSeq()) {
+                    conflicts.add(d.itemId());
+                    continue;
+                }
+                r.deleted = true;
+                r.content = "";
+                r.seq = ++seq;
+                newSeqs.put(r.id, r.seq);
+                mp.remove(key(dev, r.id));
+            }
+            purge(it, mp);
+            for (WriteBatch.MapUpsert u : b.mapUpserts()) {
+                Row r = it.get(u.itemId());
+                if (r == null || r.accountId != b.accountId()) {
+                    continue;
+                }
+                if (u.luid() != null) {
+                    releaseLuid(mp, dev, u.datastore(), u.luid(), r.id);
+                }
+                Mapping m = mp.computeIfAbsent(key(dev, r.id), k -> new Mapping(dev, r.id, u.datastore()));
+                if (u.luid() != null) {
+                    m.luid = u.luid();
+                }
+                if (u.knownSeq() != null) {
+                    m.knownSeq = u.knownSeq();
+                }
+            }
+            for (WriteBatch.MapRemove r : b.mapRemoves()) {
+                mp.remove(key(dev, r.itemId()));
+            }
+            for (WriteBatch.MappingPrune p : b.prunes()) {
+                mp.values().removeIf(m -> m.deviceId == dev && m.datastore.equals(p.datastore())
+                        && (m.luid == null || !p.keepLuids().contains(m.luid)));
+            }
+            for (WriteBatch.ItemPrune p : b.itemPrunes()) {
+                Set<Long> mine = new HashSet<>();
+                mp.values().stream().filter(m -> m.deviceId == dev).forEach(m -> mine.add(m.itemId));
+                for (Row r : it.values()) {
+                    if (r.accountId == b.accountId() && r.datastore.equals(p.datastore()) && !r.deleted
+                            && !mine.contains(r.id)) {
+                        r.deleted = true;
+                        r.content = "";
+                        r.seq = ++seq;
+                    }
+                }
+            }
+            purge(it, mp);
+            for (WriteBatch.AnchorCommit a : b.anchors()) {
+                StoredAnchor old = anchors.get(dev + "/" + a.datastore());
+                anchors.put(dev + "/" + a.datastore(), new StoredAnchor(a.datastore(), a.clientNext(),
+                        old == null ? null : old.clientNext(), a.serverNext()));
+            }
+            items = it;
+            mappings = mp;
+            writes++;
+            return new WriteResult(inserted, newSeqs, conflicts);
+        });
+    }
+
+    private static void releaseLuid(Map<String, Mapping> mp, long dev, String ds, String luid, long itemId) {
+        if (luid == null) {
+            return;
+        }
+        mp.values().removeIf(m -> m.deviceId == dev && m.datastore.equals(ds) && luid.equals(m.luid)
+                && m.itemId != itemId);
+    }
+
+    private static void purge(Map<Long, Row> it, Map<String, Mapping> mp) {
+        Set<Long> referenced = new HashSet<>();
+        mp.values().forEach(m -> referenced.add(m.itemId));
+        it.values().removeIf(r -> r.deleted && !referenced.contains(r.id));
+    }
+
+    @Override
+    public Mono<List<PendingChange>> pendingChanges(long accountId, long deviceId, String datastore) {
+        return call(() -> {
+            List<PendingChange> deletes = new ArrayList<>();
+            List<PendingChange> replaces = new ArrayList<>();
+            List<PendingChange> adds = new ArrayList<>();
+            for (Row r : items.values()) {
+                if (r.accountId != accountId || !r.datastore.equals(datastore)) {
+                    continue;
+                }
+                Mapping m = mappings.get(key(deviceId, r.id));
+                int size = r.content == null ? 0 : r.content.length();
+                if (m == null) {
+                    if (!r.deleted) {
+                        adds.add(new PendingChange(PendingChange.Op.ADD, r.id, null, r.seq, r.contentType, size));
+                    }
+                } else if (m.luid != null) {
+                    if (r.deleted) {
+                        deletes.add(new PendingChange(PendingChange.Op.DELETE, r.id, m.luid, r.seq, r.contentType, 0));
+                    } else if (r.seq > m.knownSeq) {
+                        replaces.add(new PendingChange(PendingChange.Op.REPLACE, r.id, m.luid, r.seq, r.contentType,
+                                size));
+                    }
+                }
+            }
+            Comparator<PendingChange> byId = Comparator.comparingLong(PendingChange::itemId);
+            deletes.sort(byId);
+            replaces.sort(byId);
+            adds.sort(byId);
+            List<PendingChange> all = new ArrayList<>(deletes);
+            all.addAll(replaces);
+            all.addAll(adds);
+            return all;
+        });
+    }
+
+    @Override
+    public Mono<Map<Long, StoredItem>> loadItems(long accountId, Collection<Long> itemIds) {
+        return call(() -> {
+            Map<Long, StoredItem> out = new HashMap<>();
+            for (Long id : itemIds) {
+                Row r = items.get(id);
+                if (r != null && r.accountId == accountId) {
+                    out.put(id, new StoredItem(r.id, r.seq, r.deleted, r.contentType, r.content));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Mappings of a device (tests). */
+    public synchronized List<Mapping> mappingsOf(String deviceUri) {
+        Device d = device(deviceUri);
+        return mappings.values().stream().filter(m -> d != null && m.deviceId == d.id).map(Mapping::copy)
+                .filter(Objects::nonNull).toList();
+    }
+}
