@@ -25,6 +25,20 @@ public final class NonceSource {
         this.random = random;
     }
 
+    /**
+     * Nonces from a DRBG seeded once, here: generating them never reads the entropy device, so it is safe on an event
+     * loop.
+     */
+    public static NonceSource create(byte[] secret) {
+        try {
+            SecureRandom r = SecureRandom.getInstance("DRBG");
+            r.nextBytes(new byte[16]);
+            return new NonceSource(secret, r);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no DRBG SecureRandom", e);
+        }
+    }
+
     /** A fresh nonce, base64. */
     public String fresh() {
         byte[] n = new byte[16];

@@ -15,6 +15,20 @@ public final class ContactContent {
 
     public ContactContent(VCardCodec codec) {
         this.codec = codec;
+        warmUp();
+    }
+
+    /**
+     * Parses and converts one card now, so that the vCard library loads its classes and resource files here (at
+     * start-up) and not on an event loop when the first session needs it.
+     */
+    private void warmUp() {
+        String card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:M\u00fcller;J\u00fcrgen;;;\r\nFN:J\u00fcrgen M\u00fcller\r\n"
+                + "TEL;TYPE=CELL:+49 170 1\r\nEND:VCARD\r\n";
+        codec.twinKey(card);
+        codec.convert(card, ContactFormat.VCARD_21);
+        codec.convert(codec.convert(card, ContactFormat.VCARD_21) instanceof ConversionResult.Converted c ? c.text()
+                : card, ContactFormat.VCARD_30);
     }
 
     public ContactContent() {

@@ -10,7 +10,6 @@ import io.syncgw.engine.auth.NonceSource;
 import io.syncgw.engine.testing.Cards;
 import io.syncgw.engine.testing.InMemorySyncStore;
 import io.syncgw.engine.testing.TestClient;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,7 +30,7 @@ class ContactsConversationTest {
         store = new InMemorySyncStore();
         store.addAccount("alice", "secret");
         engine = new SyncEngine(EngineConfig.DEFAULT, store, new SyncMlXmlEncoder(),
-                new NonceSource(new byte[32], new SecureRandom()), Schedulers.immediate());
+                NonceSource.create(new byte[32]), Schedulers.immediate());
     }
 
     private TestClient client(String device) {

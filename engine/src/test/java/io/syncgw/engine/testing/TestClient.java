@@ -140,7 +140,37 @@ public final class TestClient {
      *                       session object directly)
      */
     public Result sync(int mode, Function<String, SyncSession> sessionFactory) {
-        SyncSession session = sessionFactory.apply("http://gw/sync?s=test");
+        return syncOver(mode, Transport.direct(sessionFactory));
+    }
+
+    /** How messages reach the server: directly to a session object, or over HTTP. */
+    public interface Transport {
+        /** Sends an encoded message, returns the encoded reply. */
+        byte[] exchange(byte[] message);
+
+        default void close() {
+        }
+
+        /** Straight into a new engine session, as the gateway would after decoding. */
+        static Transport direct(Function<String, SyncSession> sessionFactory) {
+            SyncSession session = sessionFactory.apply("http://gw/sync?s=test");
+            return new Transport() {
+                @Override
+                public byte[] exchange(byte[] message) {
+                    Effect.Reply reply = session.handle(roundTrip(message)).block(Duration.ofSeconds(30));
+                    return ENCODER.encode(reply.message());
+                }
+
+                @Override
+                public void close() {
+                    session.close();
+                }
+            };
+        }
+    }
+
+    /** Runs one session over {@code session}. */
+    public Result syncOver(int mode, Transport session) {
         Result r = new Result();
         String sessionId = Integer.toString(++sessionCounter);
         int msgId = 1;
@@ -313,16 +343,14 @@ public final class TestClient {
     }
 
     /** Numbers the commands, encodes, checks the size, lets the server handle it, decodes the reply. */
-    private SyncMessage send(SyncSession session, Result r, SyncHeader h, List<Command> cmds, boolean fin) {
+    private SyncMessage send(Transport session, Result r, SyncHeader h, List<Command> cmds, boolean fin) {
         List<Command> numbered = new ArrayList<>();
         int[] id = {1};
         for (Command c : cmds) {
             numbered.add(renumber(c, id));
         }
-        SyncMessage msg = roundTrip(ENCODER.encode(new SyncMessage(h, numbered, fin)));
         r.messagesSent++;
-        Effect.Reply reply = session.handle(msg).block(Duration.ofSeconds(30));
-        byte[] bytes = ENCODER.encode(reply.message());
+        byte[] bytes = session.exchange(ENCODER.encode(new SyncMessage(h, numbered, fin)));
         r.maxReplyBytes = Math.max(r.maxReplyBytes, bytes.length);
         SyncMessage decoded = roundTrip(bytes);
         r.replies.add(decoded);
@@ -335,7 +363,8 @@ public final class TestClient {
         return decoded;
     }
 
-    private static SyncMessage roundTrip(byte[] bytes) {
+    /** Decodes a whole message; an undecodable one fails the test. */
+    public static SyncMessage roundTrip(byte[] bytes) {
         SyncMlXmlDecoder d = new SyncMlXmlDecoder();
         DecodeResult res = d.feed(bytes);
         if (res instanceof DecodeResult.NeedMoreInput) {

@@ -1,0 +1,50 @@
+package io.syncgw.gateway.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * The sync port: {@code POST /sync} (SyncML), {@code GET /healthz} (200 while the gateway serves). Anything else is
+ * 404, other methods on /sync 405.
+ */
+public final class GatewayServer implements AutoCloseable {
+    private final DisposableServer server;
+
+    public GatewayServer(String bind, int port, SyncHandler sync, BooleanSupplier healthy, Duration idleTimeout) {
+        byte[] ok = "ok\n".getBytes(StandardCharsets.UTF_8);
+        this.server = HttpServer.create()
+                .host(bind)
+                .port(port)
+                .idleTimeout(idleTimeout)
+                .route(r -> r
+                        .post("/sync", sync::handle)
+                        .get("/healthz", (req, res) -> healthy.getAsBoolean()
+                                ? res.status(HttpResponseStatus.OK)
+                                        .header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8")
+                                        .sendByteArray(Mono.just(ok))
+                                : res.status(HttpResponseStatus.SERVICE_UNAVAILABLE).send())
+                        .route(req -> req.uri().startsWith("/sync") && !req.method().name().equals("POST"),
+                                (req, res) -> res.status(HttpResponseStatus.METHOD_NOT_ALLOWED)
+                                        .header(HttpHeaderNames.ALLOW, "POST").send()))
+                .bindNow(Duration.ofSeconds(30));
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String host() {
+        return server.host();
+    }
+
+    @Override
+    public void close() {
+        server.disposeNow(Duration.ofSeconds(10));
+    }
+}

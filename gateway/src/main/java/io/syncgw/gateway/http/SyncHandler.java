@@ -1,0 +1,194 @@
+package io.syncgw.gateway.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.syncgw.codec.DecodeResult;
+import io.syncgw.codec.DecoderLimits;
+import io.syncgw.codec.SyncMlEncoder;
+import io.syncgw.codec.model.Command;
+import io.syncgw.codec.model.Location;
+import io.syncgw.codec.model.Meta;
+import io.syncgw.codec.model.Status;
+import io.syncgw.codec.model.StatusCode;
+import io.syncgw.codec.model.SyncHeader;
+import io.syncgw.codec.model.SyncMessage;
+import io.syncgw.codec.xml.SyncMlXmlDecoder;
+import io.syncgw.engine.session.Effect;
+import io.syncgw.gateway.session.SessionRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * {@code POST /sync}: decodes the body while it arrives, hands the message to its session (a new one without a
+ * token), and answers in the client's encoding.
+ *
+ * <p>Answers other than a SyncML reply, each logged once:
+ * <ul>
+ *   <li>415 for a content type other than {@code application/vnd.syncml+xml} (parameters such as charset allowed);</li>
+ *   <li>413 for a body over the limit (announced by Content-Length or found while reading);</li>
+ *   <li>400 for a body that is not a SyncML message (truncated, not XML, no header...);</li>
+ *   <li>a SyncML reply with status 408 on the header for a token of no live session (expired, or another node's),
+ *       unless the message starts a session (MsgID 1), which then gets a new one;</li>
+ *   <li>503 when this node already serves its maximum number of sessions.</li>
+ * </ul>
+ */
+public final class SyncHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncHandler.class);
+    static final String XML_TYPE = "application/vnd.syncml+xml";
+    static final String WBXML_TYPE = "application/vnd.syncml+wbxml";
+
+    private final SessionRegistry sessions;
+    private final SyncMlEncoder encoder;
+    private final DecoderLimits limits;
+    private final String publicUrl;
+
+    /**
+     * @param publicUrl the URL clients reach this service at (for RespURI), or null to derive it from the request's
+     *                  Host header
+     */
+    public SyncHandler(SessionRegistry sessions, SyncMlEncoder encoder, DecoderLimits limits, String publicUrl) {
+        this.sessions = sessions;
+        this.encoder = encoder;
+        this.limits = limits;
+        this.publicUrl = publicUrl;
+    }
+
+    public Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
+        String type = req.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+        String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!mime.equals(XML_TYPE)) {
+            String why = mime.equals(WBXML_TYPE) ? "WBXML is not supported yet" : "unsupported content type '" + type + "'";
+            return plain(req, res, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, why);
+        }
+        long declared = req.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
+        if (declared > limits.maxMessageBytes()) {
+            return plain(req, res, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "body of " + declared + " bytes exceeds " + limits.maxMessageBytes());
+        }
+        SyncMlXmlDecoder decoder = new SyncMlXmlDecoder(limits);
+        byte[] scratch = new byte[8192];
+        return req.receive()
+                .map(buf -> feed(decoder, buf, scratch))
+                .takeUntil(r -> !(r instanceof DecodeResult.NeedMoreInput))
+                .last(DecodeResult.NEED_MORE_INPUT)
+                .map(r -> r instanceof DecodeResult.NeedMoreInput ? decoder.endOfInput() : r)
+                .flatMap(r -> {
+                    if (r instanceof DecodeResult.Malformed m) {
+                        HttpResponseStatus st = m.problem() == DecodeResult.Problem.LIMIT
+                                ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
+                        return plain(req, res, st, "malformed SyncML (" + m.problem() + "): " + m.reason());
+                    }
+                    return dispatch(req, res, ((DecodeResult.Complete) r).message());
+                });
+    }
+
+    private static DecodeResult feed(SyncMlXmlDecoder decoder, ByteBuf buf, byte[] scratch) {
+        // the decoder reads the bytes during the call only, so a heap buffer's array is fed as is and a direct
+        // buffer goes through one reusable scratch array
+        int n = buf.readableBytes();
+        if (buf.hasArray()) {
+            return decoder.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), n);
+        }
+        DecodeResult r = DecodeResult.NEED_MORE_INPUT;
+        int idx = buf.readerIndex();
+        while (n > 0 && r instanceof DecodeResult.NeedMoreInput) {
+            int k = Math.min(n, scratch.length);
+            buf.getBytes(idx, scratch, 0, k);
+            r = decoder.feed(scratch, 0, k);
+            idx += k;
+            n -= k;
+        }
+        return r;
+    }
+
+    private Mono<Void> dispatch(HttpServerRequest req, HttpServerResponse res, SyncMessage msg) {
+        String token = new QueryStringDecoder(req.uri()).parameters().getOrDefault("s", List.of()).stream()
+                .findFirst().orElse(null);
+        var existing = sessions.find(token);
+        String useToken = token;
+        var session = existing.orElse(null);
+        if (session == null) {
+            if (token != null && !"1".equals(msg.header().msgId())) {
+                LOG.info("unknown or expired session token from {} (device '{}', msg {})", remote(req),
+                        msg.header().source().locUri(), msg.header().msgId());
+                return syncml(res, sessionGone(msg));
+            }
+            Optional<SessionRegistry.Created> created = sessions.create(respUriBase(req));
+            if (created.isEmpty()) {
+                return plain(req, res, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many sessions on this node");
+            }
+            session = created.get().session();
+            useToken = created.get().token();
+        }
+        String finalToken = useToken;
+        return session.handle(msg).flatMap(reply -> {
+            sessions.replied(finalToken, reply.outcome());
+            return syncml(res, reply.message());
+        });
+    }
+
+    private Mono<Void> syncml(HttpServerResponse res, SyncMessage reply) {
+        byte[] body = encoder.encode(reply);
+        return res.status(HttpResponseStatus.OK)
+                .header(HttpHeaderNames.CONTENT_TYPE, XML_TYPE + "; charset=UTF-8")
+                .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
+                .sendByteArray(Mono.just(body))
+                .then();
+    }
+
+    /** The answer to a message of a session this node does not (or no longer) know: 408 on header and commands. */
+    private static SyncMessage sessionGone(SyncMessage msg) {
+        SyncHeader h = msg.header();
+        List<Command> cmds = new ArrayList<>();
+        cmds.add(new Status("1", h.msgId(), "0", "SyncHdr", List.of(h.target().locUri()), List.of(h.source().locUri()),
+                null, null, StatusCode.REQUEST_TIMEOUT, List.of()));
+        int id = 2;
+        for (Command c : msg.commands()) {
+            if (!(c instanceof Status)) {
+                cmds.add(new Status(Integer.toString(id++), h.msgId(), c.cmdId(), c.name(), List.of(), List.of(), null,
+                        null, StatusCode.REQUEST_TIMEOUT, List.of()));
+            }
+        }
+        SyncHeader reply = new SyncHeader(h.version(), h.sessionId(), "1", h.source(), Location.of(h.target().locUri()),
+                null, false, null, Meta.EMPTY);
+        return new SyncMessage(reply, cmds, true);
+    }
+
+    private String respUriBase(HttpServerRequest req) {
+        if (publicUrl != null) {
+            return publicUrl;
+        }
+        String host = req.requestHeaders().get(HttpHeaderNames.HOST);
+        if (host == null || host.isBlank()) {
+            host = req.hostAddress() == null ? "localhost" : req.hostAddress().getHostString() + ":"
+                    + req.hostAddress().getPort();
+        }
+        return req.scheme() + "://" + host + req.fullPath();
+    }
+
+    private static Mono<Void> plain(HttpServerRequest req, HttpServerResponse res, HttpResponseStatus status,
+                                    String why) {
+        LOG.warn("{} {} from {}: {} {}", req.method(), req.uri(), remote(req), status.code(), why);
+        byte[] body = (status.code() + " " + status.reasonPhrase() + ": " + why + "\n").getBytes(StandardCharsets.UTF_8);
+        return res.status(status)
+                .header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8")
+                .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
+                .sendByteArray(Mono.just(body))
+                .then();
+    }
+
+    private static String remote(HttpServerRequest req) {
+        return req.remoteAddress() == null ? "?" : req.remoteAddress().getHostString();
+    }
+}

@@ -1,0 +1,138 @@
+package io.syncgw.gateway.session;
+
+import io.syncgw.engine.SyncEngine;
+import io.syncgw.engine.session.Effect;
+import io.syncgw.engine.session.SyncSession;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The sessions this node serves, by token. A token is 128 random bits (base64url), handed to the client in the
+ * RespURI of the first reply; it is the only key to a session, so it cannot be guessed from what a device sends.
+ * A session expires after {@code idleTimeout} without messages; a finished session is kept a little longer so that a
+ * client that missed the last reply can still get it replayed. Expired sessions are closed and dropped, releasing
+ * their memory.
+ */
+public final class SessionRegistry implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
+    /**
+     * DRBG, seeded once when the class loads: generating tokens then never reads the entropy device, so it can run
+     * on an event loop.
+     */
+    private static final SecureRandom RANDOM = drbg();
+
+    private final SyncEngine engine;
+    private final Duration idleTimeout;
+    private final Duration finishedGrace;
+    private final int maxSessions;
+    private final Clock clock;
+    private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
+    private final AtomicInteger expired = new AtomicInteger();
+    private final Disposable sweeper;
+
+    private static final class Entry {
+        final SyncSession session;
+        volatile Instant finishedAt;
+
+        Entry(SyncSession session) {
+            this.session = session;
+        }
+    }
+
+    private static SecureRandom drbg() {
+        try {
+            SecureRandom r = SecureRandom.getInstance("DRBG");
+            r.nextBytes(new byte[16]);
+            return r;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no DRBG SecureRandom", e);
+        }
+    }
+
+    public SessionRegistry(SyncEngine engine, Duration idleTimeout, int maxSessions, Clock clock) {
+        this.engine = engine;
+        this.idleTimeout = idleTimeout;
+        this.finishedGrace = idleTimeout.compareTo(Duration.ofMinutes(1)) < 0 ? idleTimeout : Duration.ofMinutes(1);
+        this.maxSessions = maxSessions;
+        this.clock = clock;
+        Duration every = idleTimeout.dividedBy(10).compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
+                : idleTimeout.dividedBy(10);
+        this.sweeper = Flux.interval(every, every, Schedulers.parallel()).subscribe(t -> sweep());
+    }
+
+    /** A new session, or empty when this node already serves {@code maxSessions}. */
+    public Optional<Created> create(String respUriBase) {
+        if (sessions.size() >= maxSessions) {
+            return Optional.empty();
+        }
+        byte[] raw = new byte[16];
+        RANDOM.nextBytes(raw);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        String sep = respUriBase.contains("?") ? "&" : "?";
+        SyncSession s = engine.newSession(respUriBase + sep + "s=" + token);
+        sessions.put(token, new Entry(s));
+        return Optional.of(new Created(token, s));
+    }
+
+    public record Created(String token, SyncSession session) {
+    }
+
+    public Optional<SyncSession> find(String token) {
+        Entry e = token == null ? null : sessions.get(token);
+        return e == null ? Optional.empty() : Optional.of(e.session);
+    }
+
+    /** Called after each reply: a session that ended is kept only for replaying its last reply. */
+    public void replied(String token, Effect.Outcome outcome) {
+        Entry e = sessions.get(token);
+        if (e != null && outcome != Effect.Outcome.CONTINUE && e.finishedAt == null) {
+            e.finishedAt = clock.instant();
+        }
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    public int expiredCount() {
+        return expired.get();
+    }
+
+    /** Drops idle and finished sessions. */
+    public void sweep() {
+        Instant now = clock.instant();
+        sessions.entrySet().removeIf(en -> {
+            Entry e = en.getValue();
+            boolean idle = e.session.lastActivity().plus(idleTimeout).isBefore(now);
+            boolean done = e.finishedAt != null && e.finishedAt.plus(finishedGrace).isBefore(now);
+            if (idle || done) {
+                if (idle && e.finishedAt == null) {
+                    expired.incrementAndGet();
+                    LOG.info("session of device '{}' expired after {} idle", e.session.deviceUri(), idleTimeout);
+                }
+                e.session.close();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    @Override
+    public void close() {
+        sweeper.dispose();
+        sessions.values().forEach(e -> e.session.close());
+        sessions.clear();
+    }
+}

@@ -1,0 +1,2 @@
+/** Live SyncML sessions of this node: unguessable tokens, lookup, expiry. */
+package io.syncgw.gateway.session;
