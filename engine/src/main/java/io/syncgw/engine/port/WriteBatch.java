@@ -16,7 +16,8 @@ import java.util.Set;
  * @param inserts    new items from the device, each mapped to its LUID
  * @param updates    content from the device for existing items
  * @param deletes    items the device deleted
- * @param mapUpserts mappings set or confirmed (acknowledged server changes, Map, slow-sync matches)
+ * @param mapUpserts mappings set or confirmed (acknowledged server changes, Map, slow-sync matches); at most one per
+ *                   item
  * @param mapRemoves mappings dropped (acknowledged server deletes, items the device no longer has)
  * @param prunes     after a slow sync: mappings of the datastore whose LUID the device did not send are dropped
  * @param itemPrunes after a refresh from the client: live items of the datastore not mapped to the device (those it

@@ -14,7 +14,8 @@ final class BatchBuilder {
     final List<WriteBatch.NewItem> inserts = new ArrayList<>();
     final List<WriteBatch.ItemUpdate> updates = new ArrayList<>();
     final List<WriteBatch.ItemDelete> deletes = new ArrayList<>();
-    final List<WriteBatch.MapUpsert> mapUpserts = new ArrayList<>();
+    /** One upsert per item (the port's contract): later facts about an item merge into the earlier ones. */
+    private final java.util.LinkedHashMap<Long, WriteBatch.MapUpsert> mapUpserts = new java.util.LinkedHashMap<>();
     final List<WriteBatch.MapRemove> mapRemoves = new ArrayList<>();
     final List<WriteBatch.MappingPrune> prunes = new ArrayList<>();
     final List<WriteBatch.ItemPrune> itemPrunes = new ArrayList<>();
@@ -25,9 +26,22 @@ final class BatchBuilder {
         this.deviceId = deviceId;
     }
 
+    /**
+     * Sets the device's mapping of an item. The client's Status for an Add (known sequence, no LUID) and its Map
+     * (the LUID) often arrive in one message: both end up in one upsert.
+     */
+    void mapUpsert(long itemId, String datastore, String luid, Long knownSeq) {
+        WriteBatch.MapUpsert old = mapUpserts.get(itemId);
+        if (old != null) {
+            luid = luid != null ? luid : old.luid();
+            knownSeq = knownSeq != null ? knownSeq : old.knownSeq();
+        }
+        mapUpserts.put(itemId, new WriteBatch.MapUpsert(itemId, datastore, luid, knownSeq));
+    }
+
     WriteBatch build() {
-        return new WriteBatch(accountId, deviceId, nonce, devInf, resets, inserts, updates, deletes, mapUpserts,
-                mapRemoves, prunes, itemPrunes, anchors);
+        return new WriteBatch(accountId, deviceId, nonce, devInf, resets, inserts, updates, deletes,
+                List.copyOf(mapUpserts.values()), mapRemoves, prunes, itemPrunes, anchors);
     }
 
     boolean isEmpty() {

@@ -770,8 +770,8 @@ public final class SessionMachine {
                 sd.code = StatusCode.ITEM_ADDED;
             } else if (hash.equals(mapped.contentHash())) {
                 if (mapped.knownSeq() != mapped.changeSeq()) {
-                    w.batch.mapUpserts.add(new WriteBatch.MapUpsert(mapped.itemId(), st.id(), luid,
-                            mapped.changeSeq()));
+                    w.batch.mapUpsert(mapped.itemId(), st.id(), luid,
+                            mapped.changeSeq());
                 }
                 sd.code = ok;
             } else if (mapped.changeSeq() > mapped.knownSeq() && st.mode != SyncMode.REFRESH_FROM_CLIENT) {
@@ -787,8 +787,8 @@ public final class SessionMachine {
             if (twinItem != null) {
                 st.matchedItems.add(twinItem.itemId());
                 if (hash.equals(twinItem.contentHash())) {
-                    w.batch.mapUpserts.add(new WriteBatch.MapUpsert(twinItem.itemId(), st.id(), luid,
-                            twinItem.changeSeq()));
+                    w.batch.mapUpsert(twinItem.itemId(), st.id(), luid,
+                            twinItem.changeSeq());
                 } else {
                     update(w, st, twinItem.itemId(), twinItem.changeSeq(), contentType, text, twin, hash, luid, sd);
                 }
@@ -918,8 +918,8 @@ public final class SessionMachine {
                 continue; // not an id this server gave out
             }
             Sent sent = s.sentItems.get(itemId);
-            w.batch.mapUpserts.add(new WriteBatch.MapUpsert(itemId, st.id(), mi.source().locUri(),
-                    sent == null ? null : sent.changeSeq()));
+            w.batch.mapUpsert(itemId, st.id(), mi.source().locUri(),
+                    sent == null ? null : sent.changeSeq());
         }
     }
 
@@ -929,13 +929,13 @@ public final class SessionMachine {
         switch (sent.op()) {
             case ADD -> {
                 if (ok) {
-                    b.mapUpserts.add(new WriteBatch.MapUpsert(sent.itemId(), sent.datastore(), null, sent.changeSeq()));
+                    b.mapUpsert(sent.itemId(), sent.datastore(), null, sent.changeSeq());
                 }
             }
             case REPLACE -> {
                 if (ok) {
-                    b.mapUpserts.add(new WriteBatch.MapUpsert(sent.itemId(), sent.datastore(), sent.luid(),
-                            sent.changeSeq()));
+                    b.mapUpsert(sent.itemId(), sent.datastore(), sent.luid(),
+                            sent.changeSeq());
                 } else if (code == StatusCode.NOT_FOUND || code == 410) {
                     b.mapRemoves.add(new WriteBatch.MapRemove(sent.itemId())); // gone from the device: add it again
                 }

@@ -257,6 +257,13 @@ public final class InMemorySyncStore implements SyncStore {
     @Override
     public Mono<WriteResult> write(WriteBatch b) {
         return call(() -> {
+            // the port's contract, which the PostgreSQL store relies on: one mapping upsert per item
+            Set<Long> upserted = new HashSet<>();
+            for (WriteBatch.MapUpsert u : b.mapUpserts()) {
+                if (!upserted.add(u.itemId())) {
+                    throw new IllegalArgumentException("two mapping upserts for item " + u.itemId() + " in a batch");
+                }
+            }
             // atomic: work on copies, swap at the end
             Map<Long, Row> it = new TreeMap<>();
             items.forEach((k, v) -> it.put(k, v.copy()));

@@ -1,0 +1,127 @@
+package io.syncgw.gateway;
+
+import io.syncgw.gateway.cli.Args;
+import io.syncgw.gateway.cli.Args.UsageException;
+import io.syncgw.persistence.account.AccountAdmin;
+import io.syncgw.persistence.account.AccountException;
+import io.syncgw.persistence.account.AccountSummary;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * {@code java -jar syncgw.jar COMMAND ...}: {@code serve}, {@code user add|list|remove|passwd}. Exit codes: 0 done,
+ * 1 failed, 2 usage error.
+ */
+public final class Main {
+    static final String USAGE = """
+            usage: java -jar syncgw.jar COMMAND [OPTIONS]
+
+              serve [--port 8080] [--bind 0.0.0.0] [--data-dir DIR | --db-url URL]
+                    [--session-timeout 5m] [--max-message-size 4m] [--max-sessions 50000] [--public-url URL]
+                  run the gateway; it logs "syncgw ready" when it serves POST /sync
+
+              user add LOGIN --password PW [--no-md5] [--data-dir DIR | --db-url URL]
+              user list [--data-dir DIR | --db-url URL]
+              user remove LOGIN [--data-dir DIR | --db-url URL]
+              user passwd LOGIN --password PW [--data-dir DIR | --db-url URL]
+                  manage accounts (with or without a server running on the same data dir)
+
+            Storage: without --db-url a PostgreSQL is started under --data-dir (default ./syncgw-data).
+            Every option may also be set as SYNCGW_<OPTION> in the environment (e.g. SYNCGW_DB_URL).
+            """;
+    private static final Set<String> FLAGS = Set.of("no-md5", "help");
+
+    private Main() {
+    }
+
+    public static void main(String[] argv) {
+        int code = run(argv, System.getenv(), System.out, System.err);
+        if (code != 0 || argv.length == 0 || !"serve".equals(argv[0])) {
+            System.exit(code);
+        }
+    }
+
+    static int run(String[] argv, Map<String, String> env, PrintStream out, PrintStream err) {
+        Args args;
+        try {
+            args = Args.parse(argv, FLAGS, env);
+        } catch (UsageException e) {
+            err.println("syncgw: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+        List<String> words = args.positional();
+        if (words.isEmpty() || args.flag("help") || words.get(0).equals("help")) {
+            (words.isEmpty() && !args.flag("help") ? err : out).print(USAGE);
+            return words.isEmpty() && !args.flag("help") ? 2 : 0;
+        }
+        try {
+            switch (words.get(0)) {
+                case "serve":
+                    return Serve.run(args);
+                case "user":
+                    return user(args, words, out, err);
+                default:
+                    throw new UsageException("unknown command '" + words.get(0) + "'");
+            }
+        } catch (UsageException e) {
+            err.println("syncgw: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        } catch (AccountException e) {
+            err.println("syncgw: " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            err.println("syncgw: failed: " + e);
+            return 1;
+        }
+    }
+
+    private static int user(Args args, List<String> words, PrintStream out, PrintStream err) {
+        if (words.size() < 2) {
+            throw new UsageException("user needs a subcommand: add, list, remove or passwd");
+        }
+        String sub = words.get(1);
+        String login = words.size() > 2 ? words.get(2) : null;
+        if (!sub.equals("list") && (login == null || login.isBlank())) {
+            throw new UsageException("user " + sub + " needs a LOGIN");
+        }
+        if ((sub.equals("add") || sub.equals("passwd")) && args.get("password") == null) {
+            throw new UsageException("user " + sub + " needs --password");
+        }
+        if (!Set.of("add", "list", "remove", "passwd").contains(sub)) {
+            throw new UsageException("unknown user subcommand '" + sub + "'");
+        }
+        Duration wait = Duration.ofMinutes(2);
+        try (Storage storage = Storage.open(args)) {
+            AccountAdmin admin = new AccountAdmin(storage.database);
+            switch (sub) {
+                case "add" -> {
+                    admin.add(login, args.get("password"), !args.flag("no-md5")).block(wait);
+                    out.println("account '" + login + "' created");
+                }
+                case "remove" -> {
+                    admin.remove(login).block(wait);
+                    out.println("account '" + login + "' removed");
+                }
+                case "passwd" -> {
+                    admin.passwd(login, args.get("password")).block(wait);
+                    out.println("password of '" + login + "' changed");
+                }
+                default -> {
+                    List<AccountSummary> all = admin.list().collectList().block(wait);
+                    out.printf("%-24s %-25s %7s  %s%n", "LOGIN", "CREATED", "DEVICES", "ITEMS");
+                    for (AccountSummary a : all) {
+                        out.printf("%-24s %-25s %7d  %s%n", a.login(), a.createdAt(), a.devices(),
+                                new TreeMap<>(a.liveItems()));
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,2 @@
+/** Account administration for the command line ({@code syncgw user add|list|remove|passwd}). */
+package io.syncgw.persistence.account;

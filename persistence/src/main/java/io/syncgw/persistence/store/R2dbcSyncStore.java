@@ -1,0 +1,158 @@
+package io.syncgw.persistence.store;
+
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Readable;
+import io.syncgw.engine.port.AccountCredentials;
+import io.syncgw.engine.port.AccountLookup;
+import io.syncgw.engine.port.DeviceRecord;
+import io.syncgw.engine.port.ItemFacts;
+import io.syncgw.engine.port.MappedItem;
+import io.syncgw.engine.port.PendingChange;
+import io.syncgw.engine.port.StoredAnchor;
+import io.syncgw.engine.port.StoredItem;
+import io.syncgw.engine.port.SyncStore;
+import io.syncgw.engine.port.TwinCandidate;
+import io.syncgw.engine.port.WriteBatch;
+import io.syncgw.engine.port.WriteResult;
+import io.syncgw.persistence.Connections;
+import io.syncgw.persistence.Database;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import reactor.core.publisher.Mono;
+
+/**
+ * The engine's {@link SyncStore} on PostgreSQL through R2DBC: every method is one pooled connection and a fixed,
+ * small number of statements whatever the number of items (reads: one statement; {@link #write}: one statement per
+ * kind of operation present, in one transaction, see {@link BatchWriter}). Nothing blocks. Connection failures
+ * come out as {@link io.syncgw.engine.port.StoreUnavailableException} ({@link io.syncgw.persistence.StoreErrors}).
+ * The statements are in {@link StoreSql}.
+ */
+public final class R2dbcSyncStore implements SyncStore {
+
+    private final ConnectionFactory factory;
+
+    public R2dbcSyncStore(ConnectionFactory factory) {
+        this.factory = Objects.requireNonNull(factory, "factory");
+    }
+
+    public R2dbcSyncStore(Database database) {
+        this(database.connectionFactory());
+    }
+
+    @Override
+    public Mono<AccountLookup> lookupAccount(String login, String deviceUri) {
+        return Connections.withConnection(factory, c -> Sql.query(c, StoreSql.LOOKUP_ACCOUNT, row -> {
+            long accountId = Sql.getLong(row, "id");
+            AccountCredentials account = new AccountCredentials(accountId, Sql.getText(row, "login"),
+                    Sql.getText(row, "password_hash"), Sql.getText(row, "md5_digest"));
+            Long deviceId = row.get("device_id", Long.class);
+            DeviceRecord device = deviceId == null ? null : new DeviceRecord(deviceId, accountId, deviceUri,
+                    Sql.getInt(row, "slot"), Sql.getText(row, "nonce"), Sql.getText(row, "devinf_hash"));
+            return new AccountLookup(account, device);
+        }, login, deviceUri).collectList().map(rows -> rows.isEmpty() ? AccountLookup.UNKNOWN : rows.get(0)));
+    }
+
+    @Override
+    public Mono<DeviceRecord> registerDevice(long accountId, String deviceUri) {
+        // rare (a device's first session), so a transaction of its own: lock the account, then insert or find
+        Mono<DeviceRecord> attempt = Connections.inTransaction(factory, c -> Sql.update(c, StoreSql.LOCK_ACCOUNT,
+                        accountId)
+                .thenMany(Sql.query(c, StoreSql.REGISTER_DEVICE, row -> new DeviceRecord(Sql.getLong(row, "id"),
+                        accountId, deviceUri, Sql.getInt(row, "slot"), Sql.getText(row, "nonce"),
+                        Sql.getText(row, "devinf_hash")), accountId, deviceUri))
+                .collectList()
+                .flatMap(rows -> Mono.justOrEmpty(rows.stream().findFirst())));
+        return attempt.switchIfEmpty(attempt).switchIfEmpty(Mono.error(() -> new IllegalStateException(
+                "could not register device " + deviceUri + " for account " + accountId)));
+    }
+
+    @Override
+    public Mono<String> loadDevInf(long deviceId) {
+        return Connections.withConnection(factory, c -> Sql.query(c, StoreSql.LOAD_DEVINF,
+                        row -> Optional.ofNullable(Sql.getText(row, "devinf")), deviceId)
+                .collectList()
+                .flatMap(rows -> Mono.justOrEmpty(rows.isEmpty() ? null : rows.get(0).orElse(null))));
+    }
+
+    @Override
+    public Mono<Map<String, StoredAnchor>> loadAnchors(long deviceId) {
+        return Connections.withConnection(factory, c -> Sql.query(c, StoreSql.LOAD_ANCHORS,
+                row -> new StoredAnchor(Sql.getText(row, "datastore"), Sql.getText(row, "client_next"),
+                        Sql.getText(row, "client_prev"), Sql.getText(row, "server_next")), deviceId)
+                .collectMap(StoredAnchor::datastore, a -> a));
+    }
+
+    @Override
+    public Mono<ItemFacts> lookupItems(long accountId, long deviceId, String datastore, Collection<String> luids,
+                                       Collection<String> twinKeys) {
+        if (luids.isEmpty() && twinKeys.isEmpty()) {
+            return Mono.just(ItemFacts.NONE);
+        }
+        return Connections.withConnection(factory, c -> Sql.query(c, StoreSql.LOOKUP_ITEMS,
+                        R2dbcSyncStore::lookupRow, accountId, deviceId, datastore, luids.toArray(String[]::new),
+                        twinKeys.toArray(String[]::new))
+                .collectList()
+                .map(rows -> {
+                    Map<String, MappedItem> byLuid = new HashMap<>();
+                    Map<String, List<TwinCandidate>> twins = new HashMap<>();
+                    for (LookupRow r : rows) {
+                        if (r.mapped() != null) {
+                            byLuid.put(r.mapped().luid(), r.mapped());
+                        } else {
+                            twins.computeIfAbsent(r.twin().twinKey(), k -> new ArrayList<>()).add(r.twin());
+                        }
+                    }
+                    twins.replaceAll((k, v) -> List.copyOf(v));
+                    return new ItemFacts(byLuid, twins);
+                }));
+    }
+
+    /** One row of {@link StoreSql#LOOKUP_ITEMS}: a mapping found by LUID, or a twin candidate. */
+    private record LookupRow(MappedItem mapped, TwinCandidate twin) {
+    }
+
+    private static LookupRow lookupRow(Readable row) {
+        String key = Sql.getText(row, "key");
+        long id = Sql.getLong(row, "id");
+        long seq = Sql.getLong(row, "change_seq");
+        String hash = Sql.getText(row, "content_hash");
+        if ("M".equals(Sql.getText(row, "kind"))) {
+            return new LookupRow(new MappedItem(key, id, seq, Sql.getLong(row, "known_seq"),
+                    Sql.getBool(row, "deleted"), hash), null);
+        }
+        return new LookupRow(null, new TwinCandidate(key, id, seq, hash));
+    }
+
+    @Override
+    public Mono<WriteResult> write(WriteBatch batch) {
+        if (batch.isEmpty()) {
+            return Mono.just(WriteResult.EMPTY);
+        }
+        return Mono.defer(() -> new BatchWriter(batch).run(factory));
+    }
+
+    @Override
+    public Mono<List<PendingChange>> pendingChanges(long accountId, long deviceId, String datastore) {
+        return Connections.withConnection(factory, c -> Sql.query(c, StoreSql.PENDING_CHANGES,
+                row -> new PendingChange(PendingChange.Op.valueOf(Sql.getText(row, "op")), Sql.getLong(row, "id"),
+                        Sql.getText(row, "luid"), Sql.getLong(row, "change_seq"), Sql.getText(row, "content_type"),
+                        Sql.getInt(row, "size")),
+                accountId, deviceId, datastore).collectList());
+    }
+
+    @Override
+    public Mono<Map<Long, StoredItem>> loadItems(long accountId, Collection<Long> itemIds) {
+        if (itemIds.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return Connections.withConnection(factory, c -> Sql.query(c, StoreSql.LOAD_ITEMS,
+                row -> new StoredItem(Sql.getLong(row, "id"), Sql.getLong(row, "change_seq"),
+                        Sql.getBool(row, "deleted"), Sql.getText(row, "content_type"), Sql.getText(row, "content")),
+                accountId, itemIds.toArray(Long[]::new)).collectMap(StoredItem::itemId, i -> i));
+    }
+}

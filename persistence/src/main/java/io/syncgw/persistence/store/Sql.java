@@ -1,0 +1,67 @@
+package io.syncgw.persistence.store;
+
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Statement;
+import java.util.Objects;
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Binding and running one statement: positional arguments ({@code $1..}), typed nulls, row mapping. */
+final class Sql {
+
+    /** A null argument of a given type (R2DBC needs the type of a null). */
+    record Null(Class<?> type) {
+    }
+
+    static final Null NULL_TEXT = new Null(String.class);
+    static final Null NULL_BIGINT = new Null(Long.class);
+
+    private Sql() {
+    }
+
+    static Object text(String value) {
+        return value == null ? NULL_TEXT : value;
+    }
+
+    /** Rows of {@code sql} mapped by {@code mapper}. */
+    static <T> Flux<T> query(Connection c, String sql, Function<Readable, T> mapper, Object... args) {
+        return Flux.defer(() -> bind(c.createStatement(sql), args).execute()).concatMap(r -> r.map(mapper));
+    }
+
+    /** Runs {@code sql}; the number of rows it changed. */
+    static Mono<Long> update(Connection c, String sql, Object... args) {
+        return Flux.defer(() -> bind(c.createStatement(sql), args).execute()).concatMap(Result::getRowsUpdated)
+                .reduce(0L, Long::sum);
+    }
+
+    private static Statement bind(Statement s, Object... args) {
+        for (int i = 0; i < args.length; i++) {
+            Object a = Objects.requireNonNull(args[i], "use Sql.Null for null arguments");
+            if (a instanceof Null) {
+                s.bindNull(i, ((Null) a).type());
+            } else {
+                s.bind(i, a);
+            }
+        }
+        return s;
+    }
+
+    static long getLong(Readable row, String column) {
+        return Objects.requireNonNull(row.get(column, Long.class), column);
+    }
+
+    static int getInt(Readable row, String column) {
+        return Objects.requireNonNull(row.get(column, Integer.class), column);
+    }
+
+    static boolean getBool(Readable row, String column) {
+        return Objects.requireNonNull(row.get(column, Boolean.class), column);
+    }
+
+    static String getText(Readable row, String column) {
+        return row.get(column, String.class);
+    }
+}

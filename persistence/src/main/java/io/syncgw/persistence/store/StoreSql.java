@@ -1,0 +1,308 @@
+package io.syncgw.persistence.store;
+
+/**
+ * The statements of {@link R2dbcSyncStore}. Every statement is set-based: lists travel as arrays and are opened with
+ * {@code unnest}, so the number of statements does not depend on the number of items.
+ *
+ * <p>Conventions: {@code $1} is the account id and {@code $2} the device id in every write statement. Several
+ * statements chain data-modifying CTEs; all CTEs of a statement see the same snapshot, so no two of them touch the
+ * same row, and a statement that must see another's effect is a separate statement.
+ *
+ * <p>Tombstones: a deleted item stays as a tombstone (deleted, empty content) while some device still maps it, so
+ * that device is sent a Delete. Whenever a statement drops mappings it purges the tombstones among the items it
+ * unmapped that no other device maps ({@link #PURGE_RELEASED}, applied to a CTE {@code released(item_id)} of the
+ * mappings of device {@code $2} just deleted). A delete that would leave a tombstone nobody maps deletes the row
+ * at once.
+ */
+final class StoreSql {
+
+    private StoreSql() {
+    }
+
+    // ---- reads ----
+
+    static final String LOOKUP_ACCOUNT = """
+            select a.id, a.login, a.password_hash, a.md5_digest,
+                   d.id as device_id, d.slot, d.nonce, d.devinf_hash
+            from account a
+            left join device d on d.account_id = a.id and d.device_uri = $2
+            where a.login = $1""";
+
+    /**
+     * Serialises registrations of one account (run first, in the same transaction as {@link #REGISTER_DEVICE}) so
+     * that the slot computed from the device rows is still free when inserted. Does not block item writes (their
+     * foreign key check takes a weaker lock).
+     */
+    static final String LOCK_ACCOUNT = "select id from account where id = $1 for no key update";
+
+    /**
+     * Inserts the device with the lowest free slot unless it exists, and returns it either way. Empty only when a
+     * concurrent registration won a race (not expected under {@link #LOCK_ACCOUNT}): the caller tries once more.
+     */
+    static final String REGISTER_DEVICE = """
+            with ins as (
+                insert into device (account_id, device_uri, slot, first_seen, last_seen)
+                select $1, $2, (select min(n) from generate_series(1,
+                                    (select count(*)::int + 1 from device where account_id = $1)) n
+                                where not exists (select 1 from device d where d.account_id = $1 and d.slot = n)),
+                       now(), now()
+                on conflict do nothing
+                returning id, slot, nonce, devinf_hash
+            )
+            select id, slot, nonce, devinf_hash from ins
+            union all
+            select id, slot, nonce, devinf_hash from device where account_id = $1 and device_uri = $2""";
+
+    static final String LOAD_DEVINF = "select devinf from device where id = $1";
+
+    static final String LOAD_ANCHORS = """
+            select datastore, client_next, client_prev, server_next from sync_anchor where device_id = $1""";
+
+    /** Kind 'M': the device's mappings by LUID; kind 'T': live items by twin key the device does not map. */
+    static final String LOOKUP_ITEMS = """
+            select 'M' as kind, m.luid as key, i.id, i.change_seq, m.known_seq, i.deleted, i.content_hash
+            from item_map m join item i on i.id = m.item_id
+            where m.device_id = $2 and m.datastore = $3 and m.luid = any($4::text[]) and i.account_id = $1
+            union all
+            select 'T', i.twin_key, i.id, i.change_seq, 0, false, i.content_hash
+            from item i
+            where i.account_id = $1 and i.datastore = $3 and not i.deleted and i.twin_key = any($5::text[])
+              and not exists (select 1 from item_map m where m.device_id = $2 and m.item_id = i.id)
+            order by 1, 3""";
+
+    /** Deletes, then replaces, then adds, each by item id. */
+    static final String PENDING_CHANGES = """
+            select case when m.item_id is null then 'ADD' when i.deleted then 'DELETE' else 'REPLACE' end as op,
+                   i.id, m.luid, i.change_seq, i.content_type, char_length(i.content) as size
+            from item i
+            left join item_map m on m.device_id = $2 and m.item_id = i.id
+            where i.account_id = $1 and i.datastore = $3
+              and ((m.item_id is null and not i.deleted)
+                   or (m.luid is not null and (i.deleted or i.change_seq > m.known_seq)))
+            order by case when m.item_id is null then 2 when i.deleted then 0 else 1 end, i.id""";
+
+    static final String LOAD_ITEMS = """
+            select id, change_seq, deleted, content_type, content
+            from item where account_id = $1 and id = any($2::bigint[])""";
+
+    // ---- writes ($1 account, $2 device) ----
+
+    /** Applied to a CTE {@code released(item_id)}: deletes the tombstones among them that no other device maps. */
+    static final String PURGE_RELEASED = """
+            delete from item i using released r
+            where i.id = r.item_id and i.account_id = $1 and i.deleted
+              and not exists (select 1 from item_map m where m.item_id = i.id and m.device_id <> $2)""";
+
+    /** $3 nonce or null (keep), $4 devinf or null, $5 its hash: the text is not rewritten when the hash is equal. */
+    static final String UPDATE_DEVICE = """
+            update device set
+                nonce = coalesce($3, nonce),
+                devinf = case when $5::text is null or devinf_hash is not distinct from $5::text then devinf
+                              else $4::text end,
+                devinf_hash = coalesce($5::text, devinf_hash),
+                last_seen = now()
+            where id = $2 and account_id = $1""";
+
+    /** $3 datastores. */
+    static final String RESET = """
+            with released as (
+                delete from item_map where device_id = $2 and datastore = any($3::text[]) returning item_id
+            )
+            """ + PURGE_RELEASED;
+
+    /**
+     * $3.. the new items as parallel arrays. Ids and sequence numbers are drawn first so the result can pair them
+     * with the caller's refs. A mapping of the device that already uses the LUID is moved to the new item (its old
+     * item, if a tombstone nobody else maps, is purged).
+     */
+    static final String INSERT_ITEMS = """
+            with input as materialized (
+                select nextval('item_id_seq') as id, nextval('item_change_seq') as seq, u.*
+                from unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+                     as u(ref, datastore, content_type, content, twin_key, content_hash, luid)
+            ),
+            released as (
+                select m.item_id from item_map m join input n
+                  on m.device_id = $2 and m.datastore = n.datastore and m.luid = n.luid
+            ),
+            items as (
+                insert into item (id, account_id, datastore, content_type, content, twin_key, content_hash,
+                                  change_seq, deleted, updated_at)
+                select id, $1, datastore, content_type, content, twin_key, content_hash, seq, false, now()
+                from input
+            ),
+            mapped as (
+                insert into item_map (device_id, item_id, datastore, luid, known_seq)
+                select $2, id, datastore, luid, seq from input
+                on conflict (device_id, datastore, luid) where luid is not null
+                do update set item_id = excluded.item_id, known_seq = excluded.known_seq
+            ),
+            purged as (
+            """ + PURGE_RELEASED + """
+            )
+            select ref, id, seq from input""";
+
+    /**
+     * $3.. the updates as parallel arrays. Applies those still at the expected sequence (or without one) and
+     * releases the LUIDs they take from other items of the device; returns the updated ids and new sequences.
+     */
+    static final String UPDATE_ITEMS = """
+            with input as (
+                select * from unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[],
+                                     $9::text[], $10::text[])
+                     as u(item_id, expected, content_type, content, twin_key, content_hash, datastore, luid)
+            ),
+            updated as (
+                update item i set content_type = u.content_type, content = u.content, twin_key = u.twin_key,
+                                  content_hash = u.content_hash, deleted = false,
+                                  change_seq = nextval('item_change_seq'), updated_at = now()
+                from input u
+                where i.id = u.item_id and i.account_id = $1 and (u.expected is null or i.change_seq = u.expected)
+                returning i.id, i.change_seq
+            ),
+            released as (
+                delete from item_map m using updated d join input u on u.item_id = d.id
+                where m.device_id = $2 and m.datastore = u.datastore and m.luid = u.luid and m.item_id <> d.id
+                returning m.item_id
+            ),
+            purged as (
+            """ + PURGE_RELEASED + """
+            )
+            select id, change_seq from updated""";
+
+    /** $2.. (device, then arrays): sets the device's mapping of updated items to their LUID and new sequence. */
+    static final String MAP_UPDATED = """
+            insert into item_map (device_id, item_id, datastore, luid, known_seq)
+            select $1, u.item_id, u.datastore, u.luid, u.known_seq
+            from unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[]) as u(item_id, datastore, luid, known_seq)
+            on conflict (device_id, item_id)
+            do update set datastore = excluded.datastore, luid = excluded.luid, known_seq = excluded.known_seq""";
+
+    /**
+     * $3 item ids, $4 expected sequences (null elements: unconditional). An item another device maps becomes a
+     * tombstone (and loses this device's mapping); any other is deleted at once. Returns id and new sequence of
+     * both kinds.
+     */
+    static final String DELETE_ITEMS = """
+            with input as (
+                select * from unnest($3::bigint[], $4::bigint[]) as u(item_id, expected)
+            ),
+            shared as materialized (
+                select u.item_id,
+                       exists (select 1 from item_map m where m.item_id = u.item_id and m.device_id <> $2) as shared
+                from input u
+            ),
+            tomb as (
+                update item i set deleted = true, content = '', change_seq = nextval('item_change_seq'),
+                                  updated_at = now()
+                from input u join shared s on s.item_id = u.item_id
+                where i.id = u.item_id and i.account_id = $1 and (u.expected is null or i.change_seq = u.expected)
+                  and s.shared
+                returning i.id, i.change_seq
+            ),
+            unmapped as (
+                delete from item_map m using tomb t where m.device_id = $2 and m.item_id = t.id
+            ),
+            gone as (
+                delete from item i using input u join shared s on s.item_id = u.item_id
+                where i.id = u.item_id and i.account_id = $1 and (u.expected is null or i.change_seq = u.expected)
+                  and not s.shared
+                returning i.id, nextval('item_change_seq') as change_seq
+            )
+            select id, change_seq from tomb
+            union all
+            select id, change_seq from gone""";
+
+    /**
+     * $3 item ids, $4 datastores, $5 LUIDs: frees LUIDs that mappings are about to take from other items of the
+     * device (only for items of the account).
+     */
+    static final String RELEASE_LUIDS = """
+            with input as (
+                select * from unnest($3::bigint[], $4::text[], $5::text[]) as u(item_id, datastore, luid)
+            ),
+            released as (
+                delete from item_map m using input u
+                where u.luid is not null and m.device_id = $2 and m.datastore = u.datastore and m.luid = u.luid
+                  and m.item_id <> u.item_id
+                  and exists (select 1 from item i where i.id = u.item_id and i.account_id = $1)
+                returning m.item_id
+            )
+            """ + PURGE_RELEASED;
+
+    /**
+     * $3 item ids, $4 datastores, $5 LUIDs (null: keep), $6 known sequences (null: keep; 0 for a new mapping).
+     * Items that no longer exist or belong to another account are skipped.
+     */
+    static final String UPSERT_MAPPINGS = """
+            with input as (
+                select * from unnest($3::bigint[], $4::text[], $5::text[], $6::bigint[])
+                     as u(item_id, datastore, luid, known_seq)
+            ),
+            valid as (
+                select u.* from input u join item i on i.id = u.item_id and i.account_id = $1
+            ),
+            changed as (
+                update item_map m set datastore = v.datastore, luid = coalesce(v.luid, m.luid),
+                                      known_seq = coalesce(v.known_seq, m.known_seq)
+                from valid v where m.device_id = $2 and m.item_id = v.item_id
+            )
+            insert into item_map (device_id, item_id, datastore, luid, known_seq)
+            select $2, v.item_id, v.datastore, v.luid, coalesce(v.known_seq, 0) from valid v
+            where not exists (select 1 from item_map m where m.device_id = $2 and m.item_id = v.item_id)
+            on conflict (device_id, item_id) do nothing""";
+
+    /** $3 item ids. */
+    static final String REMOVE_MAPPINGS = """
+            with released as (
+                delete from item_map where device_id = $2 and item_id = any($3::bigint[]) returning item_id
+            )
+            """ + PURGE_RELEASED;
+
+    /** $3/$4 the (datastore, LUID) pairs to keep, $5 the pruned datastores. */
+    static final String PRUNE_MAPPINGS = """
+            with keep as (
+                select * from unnest($3::text[], $4::text[]) as k(datastore, luid)
+            ),
+            released as (
+                delete from item_map m
+                where m.device_id = $2 and m.datastore = any($5::text[])
+                  and (m.luid is null
+                       or not exists (select 1 from keep k where k.datastore = m.datastore and k.luid = m.luid))
+                returning m.item_id
+            )
+            """ + PURGE_RELEASED;
+
+    /**
+     * $3 datastores: every live item of them the device does not map is deleted, as a tombstone when another
+     * device maps it, at once otherwise.
+     */
+    static final String PRUNE_ITEMS = """
+            with candidate as materialized (
+                select i.id,
+                       exists (select 1 from item_map m where m.item_id = i.id and m.device_id <> $2) as shared
+                from item i
+                where i.account_id = $1 and i.datastore = any($3::text[]) and not i.deleted
+                  and not exists (select 1 from item_map m where m.item_id = i.id and m.device_id = $2)
+            ),
+            tomb as (
+                update item i set deleted = true, content = '', change_seq = nextval('item_change_seq'),
+                                  updated_at = now()
+                from candidate c where i.id = c.id and c.shared and not i.deleted
+                returning i.id
+            ),
+            gone as (
+                delete from item i using candidate c where i.id = c.id and not c.shared and not i.deleted
+                returning i.id
+            )
+            select (select count(*) from tomb) as tombstoned, (select count(*) from gone) as deleted""";
+
+    /** $1 device, $2.. arrays: the previous client anchor moves to client_prev. */
+    static final String COMMIT_ANCHORS = """
+            insert into sync_anchor (device_id, datastore, client_next, client_prev, server_next, completed_at)
+            select $1, a.datastore, a.client_next, null, a.server_next, now()
+            from unnest($2::text[], $3::text[], $4::text[]) as a(datastore, client_next, server_next)
+            on conflict (device_id, datastore) do update set
+                client_prev = sync_anchor.client_next, client_next = excluded.client_next,
+                server_next = excluded.server_next, completed_at = excluded.completed_at""";
+}
