@@ -9,12 +9,12 @@ import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 
 /** The test client's messages over real HTTP, following the RespURI the server hands out. */
-final class HttpTransport implements TestClient.Transport {
+public final class HttpTransport implements TestClient.Transport {
     private final HttpClient http = HttpClient.create();
     private String url;
-    int lastStatus;
+    public int lastStatus;
 
-    HttpTransport(String url) {
+    public HttpTransport(String url) {
         this.url = url;
     }
 

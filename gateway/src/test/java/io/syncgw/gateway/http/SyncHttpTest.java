@@ -18,8 +18,6 @@ import io.syncgw.gateway.session.SessionRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -172,23 +170,18 @@ class SyncHttpTest {
     }
 
     @Test
-    void concurrentSessionsOfOneAccountAllComplete() throws InterruptedException {
+    void concurrentSessionsOfOneAccountAllComplete() {
         int n = 8;
-        CountDownLatch done = new CountDownLatch(n);
-        java.util.List<TestClient.Result> results = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        for (int k = 0; k < n; k++) {
-            int dev = k;
-            Thread t = new Thread(() -> {
-                TestClient c = new TestClient("dev-" + dev, "alice", "secret");
-                for (int i = 1; i <= 20; i++) {
-                    c.addLocal("i" + i, Cards.v30(dev * 100 + i, 1));
-                }
-                results.add(sync(c, AlertCode.SLOW_SYNC));
-                done.countDown();
-            });
-            t.start();
-        }
-        assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
+        java.util.List<TestClient.Result> results = reactor.core.publisher.Flux.range(0, n)
+                .flatMap(dev -> Mono.fromCallable(() -> {
+                    TestClient c = new TestClient("dev-" + dev, "alice", "secret");
+                    for (int i = 1; i <= 20; i++) {
+                        c.addLocal("i" + i, Cards.v30(dev * 100 + i, 1));
+                    }
+                    return sync(c, AlertCode.SLOW_SYNC);
+                }).subscribeOn(Schedulers.boundedElastic()), n)
+                .collectList()
+                .block(Duration.ofSeconds(60));
         assertThat(results).hasSize(n).allMatch(r -> r.completed);
         assertThat(store.liveItems("alice", "contacts")).hasSize(n * 20);
     }
