@@ -18,7 +18,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Applies one {@link WriteBatch}: one statement per kind of operation present (two for updates, and for map
- * upserts that set LUIDs), in the order of the batch's components, all in one transaction; a batch that needs a
+ * upserts that set LUIDs), in the order of the batch's components, all in one transaction, after an advisory lock
+ * on the account when items or mappings change; a batch that needs a
  * single statement runs without BEGIN/COMMIT, a statement being atomic anyway. One instance per attempt: it
  * collects the result as the statements answer.
  */
@@ -56,6 +57,15 @@ final class BatchWriter {
     private void plan() {
         long acc = b.accountId();
         long dev = b.deviceId();
+        // Inserts alone cannot meet another session's purge; everything that purges tombstones or maps existing items
+        // can (a purge must not meet another device's new mapping of the same item, which would fail on the foreign
+        // key). Such batches of one account run one after the other: an advisory lock held until commit.
+        boolean mayRace = !b.resets().isEmpty() || !b.updates().isEmpty() || !b.deletes().isEmpty()
+                || !b.mapUpserts().isEmpty() || !b.mapRemoves().isEmpty() || !b.prunes().isEmpty()
+                || !b.itemPrunes().isEmpty();
+        if (mayRace) {
+            step(1, c -> Sql.query(c, StoreSql.LOCK_ACCOUNT_ITEMS, row -> 1, (int) acc).then());
+        }
         if (b.nonce() != null || b.devInf() != null) {
             WriteBatch.DevInfUpdate d = b.devInf();
             step(1, c -> Sql.update(c, StoreSql.UPDATE_DEVICE, acc, dev, Sql.text(b.nonce()),

@@ -33,6 +33,9 @@ final class StoreSql {
      * that the slot computed from the device rows is still free when inserted. Does not block item writes (their
      * foreign key check takes a weaker lock).
      */
+    /** Transaction-scoped advisory lock on an account's items: class 0x5347 ("SG"), object the account id. */
+    static final String LOCK_ACCOUNT_ITEMS = "select pg_advisory_xact_lock(21319, $1)::text as locked";
+
     static final String LOCK_ACCOUNT = "select id from account where id = $1 for no key update";
 
     /**
