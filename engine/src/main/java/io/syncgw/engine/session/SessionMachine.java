@@ -925,6 +925,18 @@ public final class SessionMachine {
 
     private static void acknowledge(SessionState s, Sent sent, int code) {
         BatchBuilder b = s.work.batch;
+        if (sent.chunk()) {
+            if (code != StatusCode.CHUNKED_ITEM_ACCEPTED && !StatusCode.isSuccess(code)) {
+                // the device refused a chunk: give the object up for this session (it stays owed)
+                StoreSession st = s.stores.get(sent.datastore());
+                if (st != null && st.partialOut != null && st.partialOut.change.itemId() == sent.itemId()) {
+                    st.partialOut = null;
+                    dropChange(st);
+                }
+                LOG.info("session {}: client refused a chunk of item {} with {}", s.sessionId, sent.itemId(), code);
+            }
+            return;
+        }
         boolean ok = StatusCode.isSuccess(code) || code == StatusCode.ALREADY_EXISTS;
         switch (sent.op()) {
             case ADD -> {
@@ -966,6 +978,11 @@ public final class SessionMachine {
 
     /** Picks, by size estimate, the pending changes that may fit into this reply. */
     private List<PendingChange> chooseChanges(SessionState s) {
+        for (StoreSession st : s.stores.values()) {
+            if (st.partialOut != null) {
+                return List.of(); // the next chunk of a large object fills this message; its text is in memory
+            }
+        }
         long budget = s.clientMaxMsgSize - encoder.envelopeSize(replyHeader(s), true) - SIZE_MARGIN;
         for (Outgoing o : s.outbox) {
             budget -= encoder.sizeOf(o.build("9999"));
@@ -1088,23 +1105,56 @@ public final class SessionMachine {
         List<Command> inner = new ArrayList<>();
         List<Sent> sent = new ArrayList<>();
         while (!st.outgoing.isEmpty()) {
+            String id = Integer.toString(cmdId);
+            if (st.partialOut != null) {
+                // the next chunk of a large object (RepPro §5.1.13): as much as fits, MoreData unless it is the last
+                Chunk chunk = nextChunk(st.partialOut, id, wanted, room);
+                if (chunk == null) {
+                    break;
+                }
+                inner.add(chunk.command);
+                room -= encoder.sizeOf(chunk.command);
+                cmdId++;
+                PendingChange c = st.partialOut.change;
+                sent.add(new Sent(st.id(), c.op(), c.itemId(), c.changeSeq(), c.luid(), !chunk.last));
+                if (!chunk.last) {
+                    break; // the message is full
+                }
+                st.partialOut = null;
+                st.outgoing.poll();
+                continue;
+            }
             PendingChange c = st.outgoing.peek();
             StoredItem item = w.contents == null ? null : w.contents.get(c.itemId());
             boolean chosen = w.chosen != null && w.chosen.contains(c);
             if (!chosen) {
                 break; // content not loaded for this reply
             }
-            if (c.op() != PendingChange.Op.DELETE && (item == null || item.deleted() && c.op() != PendingChange.Op.DELETE)) {
+            if (c.op() != PendingChange.Op.DELETE && (item == null || item.deleted())) {
                 // gone or deleted since the list was made: a later session sends what is current
-                st.outgoing.poll();
-                st.numberOfChanges = Math.max(0, st.numberOfChanges - 1);
+                dropChange(st);
                 continue;
             }
-            String id = Integer.toString(cmdId);
             Command cmd = changeCommand(id, c, item, wanted);
             int size = encoder.sizeOf(cmd);
-            if (size > room && !(inner.isEmpty() && commands.isEmpty())) {
-                break;
+            if (size > room) {
+                if (c.op() == PendingChange.Op.DELETE || size <= emptyMessageRoom(s, header, noc)) {
+                    break; // it fits into the next message
+                }
+                // larger than any message: send it in chunks, if the device takes large objects
+                String text = ((ItemCommand) cmd).items().get(0).text();
+                if (!supportsLargeObjects(s) || s.clientMaxObjSize != null
+                        && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > s.clientMaxObjSize) {
+                    LOG.warn("session {}: item {} ({} bytes) exceeds what device '{}' accepts; not sent",
+                            s.sessionId, c.itemId(), size, s.deviceUri);
+                    dropChange(st);
+                    continue;
+                }
+                st.partialOut = new StoreSession.OutgoingObject(c, text);
+                if (room < MIN_CHUNK_ROOM) {
+                    break; // start it in the next message
+                }
+                continue;
             }
             inner.add(cmd);
             room -= size;
@@ -1119,7 +1169,7 @@ public final class SessionMachine {
         for (int i = 0; i < inner.size(); i++) {
             Sent x = sent.get(i);
             s.awaiting.put(msgId + "/" + inner.get(i).cmdId(), x);
-            if (x.op() == PendingChange.Op.ADD) {
+            if (x.op() == PendingChange.Op.ADD && !x.chunk()) {
                 s.sentItems.put(x.itemId(), x);
             }
         }
@@ -1130,6 +1180,71 @@ public final class SessionMachine {
             st.sentAll = true;
         }
         return cmdId;
+    }
+
+    /** Bytes of data a chunk must at least be able to carry before a large object is started in a message. */
+    private static final int MIN_CHUNK_ROOM = 1024;
+
+    private static void dropChange(StoreSession st) {
+        st.outgoing.poll();
+        st.numberOfChanges = Math.max(0, st.numberOfChanges - 1);
+    }
+
+    /** Room for one command in a message holding nothing but the header status and one Sync. */
+    private long emptyMessageRoom(SessionState s, SyncHeader header, Integer noc) {
+        Sync empty = new Sync("1", false, null, Location.of("x"), Location.of("x"), Meta.EMPTY, noc, List.of());
+        return s.clientMaxMsgSize - encoder.envelopeSize(header, true) - SIZE_MARGIN - 400 - encoder.sizeOf(empty);
+    }
+
+    private static boolean supportsLargeObjects(SessionState s) {
+        // DevInf says so; without DevInf, SyncML 1.1 and 1.2 define large objects and clients implement them
+        return s.clientDevInf != null ? s.clientDevInf.supportLargeObjs() : s.version != SyncMlVersion.V1_0;
+    }
+
+    private record Chunk(Command command, boolean last) {
+    }
+
+    /**
+     * The largest next chunk of {@code o} whose command fits {@code room} bytes; null when not even a small one fits.
+     * The first chunk carries the object's size in bytes (Meta Size), every chunk but the last MoreData.
+     */
+    private Chunk nextChunk(StoreSession.OutgoingObject o, String cmdId, ContactFormat wanted, long room) {
+        boolean first = o.offset == 0;
+        int remaining = o.text.length() - o.offset;
+        Command whole = chunkCommand(o, cmdId, wanted, o.text.length(), first, false);
+        if (encoder.sizeOf(whole) <= room) {
+            o.offset = o.text.length();
+            return new Chunk(whole, true);
+        }
+        int n = (int) Math.min(remaining - 1L, room - (encoder.sizeOf(chunkCommand(o, cmdId, wanted, o.offset, first,
+                true))));
+        while (n > 0) {
+            int end = o.offset + n;
+            if (Character.isHighSurrogate(o.text.charAt(end - 1))) {
+                end--; // never split a character
+            }
+            Command cmd = chunkCommand(o, cmdId, wanted, end, first, true);
+            int over = encoder.sizeOf(cmd) - (int) Math.min(Integer.MAX_VALUE, room);
+            if (over <= 0) {
+                o.offset = end;
+                return new Chunk(cmd, false);
+            }
+            n = end - o.offset - Math.max(1, over);
+        }
+        return null;
+    }
+
+    private static Command chunkCommand(StoreSession.OutgoingObject o, String cmdId, ContactFormat wanted, int end,
+                                        boolean first, boolean more) {
+        PendingChange c = o.change;
+        String type = wanted != null ? wanted.contentType() : c.contentType();
+        Meta itemMeta = first ? Meta.EMPTY.withSize(o.totalBytes) : null;
+        Item item = new Item(c.op() == PendingChange.Op.REPLACE ? Location.of(c.luid()) : null,
+                Location.of(Long.toString(c.itemId())), null, null, itemMeta,
+                ItemData.text(o.text.substring(o.offset, end)), more);
+        return c.op() == PendingChange.Op.REPLACE
+                ? new Replace(cmdId, false, null, Meta.ofType(type), List.of(item))
+                : new Add(cmdId, false, null, Meta.ofType(type), List.of(item));
     }
 
     private Command changeCommand(String cmdId, PendingChange c, StoredItem item, ContactFormat wanted) {

@@ -31,6 +31,22 @@ final class StoreSession {
     boolean syncSent;
     boolean sentAll;
     ContactFormat deviceFormat;
+    /** A server item larger than one message, being sent in chunks (MoreData); null when none. */
+    OutgoingObject partialOut;
+
+    /** The rest of a large object still to send. */
+    static final class OutgoingObject {
+        final PendingChange change;
+        final String text;
+        final long totalBytes;
+        int offset;
+
+        OutgoingObject(PendingChange change, String text) {
+            this.change = change;
+            this.text = text;
+            this.totalBytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+    }
 
     StoreSession(Datastore datastore, String clientUri, String serverUri, SyncMode mode, String clientNext,
                  String serverLast, String serverNext) {

@@ -112,6 +112,28 @@ class ContactsConversationTest {
     }
 
     @Test
+    void itemsLargerThanAMessageTravelInChunks() {
+        TestClient a = withCards(client("dev-a"), 5);
+        String photo = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Bild;Jürgen;;;\r\nFN:Jürgen Bild\r\nPHOTO;ENCODING=b;TYPE=JPEG:"
+                + "QUJD".repeat(12_000) + "\r\nNOTE:größer als eine Nachricht\r\nEND:VCARD\r\n";
+        a.addLocal("photo.vcf", photo);
+        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
+        TestClient b = client("dev-small");
+        b.maxMsgSize = 10_240;
+        TestClient.Result r = sync(b, AlertCode.REFRESH_FROM_SERVER);
+        assertThat(r.completed).as(r.toString()).isTrue();
+        assertThat(r.maxReplyBytes).isLessThanOrEqualTo(10_240);
+        assertThat(r.chunksReceived).isGreaterThanOrEqualTo(4);
+        assertThat(r.receivedAdds).isEqualTo(6);
+        assertThat(b.items.values()).contains(photo);
+        assertThat(r.largeObjectSizes).containsExactly((long) photo.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                .length);
+        // and the next two-way has nothing left to send
+        TestClient.Result again = sync(b, AlertCode.TWO_WAY);
+        assertThat(again.receivedAdds + again.receivedReplaces).isZero();
+    }
+
+    @Test
     void clientPackageOverSeveralMessages() {
         TestClient a = withCards(client("dev-a"), 50);
         a.maxItemsPerMessage = 7;

@@ -124,6 +124,8 @@ public final class TestClient {
         public final List<SyncMessage> replies = new ArrayList<>();
         public int messagesSent;
         public int maxReplyBytes;
+        public int chunksReceived;
+        public final List<Long> largeObjectSizes = new ArrayList<>();
 
         @Override
         public String toString() {
@@ -279,6 +281,9 @@ public final class TestClient {
         return r;
     }
 
+    /** Chunks of large objects being received, by the server's id. */
+    private final Map<String, StringBuilder> incoming = new LinkedHashMap<>();
+
     private List<Command> applyServerChanges(SyncMessage reply, Result r) {
         List<Command> out = new ArrayList<>();
         out.add(headerStatusFor(reply, 200));
@@ -288,6 +293,20 @@ public final class TestClient {
                 out.add(statusFor(reply, sync, 200));
                 for (Command x : sync.commands()) {
                     Item it = ((ItemCommand) x).items().get(0);
+                    if (it.moreData() || incoming.containsKey(it.sourceUri())) {
+                        StringBuilder sb = incoming.computeIfAbsent(it.sourceUri(), k -> new StringBuilder());
+                        sb.append(it.text());
+                        if (it.meta() != null && it.meta().size() != null) {
+                            r.largeObjectSizes.add(it.meta().size());
+                        }
+                        if (it.moreData()) {
+                            r.chunksReceived++;
+                            out.add(statusFor(reply, x, 213));
+                            continue;
+                        }
+                        incoming.remove(it.sourceUri());
+                        it = new Item(it.target(), it.source(), null, null, null, ItemData.text(sb.toString()), false);
+                    }
                     if (x instanceof Add) {
                         String luid = "L" + (nextLuid++);
                         items.put(luid, it.text());
