@@ -384,6 +384,14 @@ public final class SessionMachine {
         for (Command c : w.msg.commands()) {
             c.accept(handler);
         }
+        if (s.stage == Stage.INIT && s.clientDevInf == null && !s.devInfRequested && s.device.devInfHash() == null
+                && w.msg.commands().stream().anyMatch(c -> c instanceof Alert)) {
+            // a device that neither sent nor ever stored its device information is asked for it (DS Protocol §5.5)
+            s.devInfRequested = true;
+            String uri = s.version.devInfUri();
+            s.outbox.add(id -> new Get(id, false, null, null, Meta.ofType(DEVINF_XML),
+                    List.of(Item.withTarget(uri, null))));
+        }
         if (w.msg.fin()) {
             packageEnded(s);
         }

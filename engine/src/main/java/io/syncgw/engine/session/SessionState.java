@@ -50,6 +50,7 @@ final class SessionState {
 
     DevInf clientDevInf;
     boolean devInfLoadTried;
+    boolean devInfRequested;
     Map<String, StoredAnchor> anchors;
     final LinkedHashMap<String, StoreSession> stores = new LinkedHashMap<>();
 

@@ -208,6 +208,31 @@ class ContactsConversationTest {
     }
 
     @Test
+    void calendarAndTasksGet404WhileContactsSync() {
+        TestClient a = withCards(client("dev-a"), 4);
+        a.extraTargets = List.of("calendar", "tasks");
+        TestClient.Result r = sync(a, AlertCode.SLOW_SYNC);
+        assertThat(r.alertStatuses).containsEntry("contacts", 200).containsEntry("calendar", 404)
+                .containsEntry("tasks", 404);
+        assertThat(r.completed).as(r.toString()).isTrue();
+        assertThat(store.liveItems("alice", "contacts")).hasSize(4);
+    }
+
+    @Test
+    void deviceInformationIsAskedForWhenNeverSentAndStoredWhenAnswered() {
+        TestClient quiet = withCards(client("dev-quiet"), 2);
+        quiet.sendDevInf = false;
+        TestClient.Result r = sync(quiet, AlertCode.SLOW_SYNC);
+        assertThat(r.devInfRequested).isTrue();
+        assertThat(r.completed).isTrue();
+        assertThat(store.device("dev-quiet").devInf).contains("<DevID>dev-quiet</DevID>");
+        TestClient.Result next = sync(quiet, AlertCode.TWO_WAY);
+        assertThat(next.devInfRequested).isFalse();
+        TestClient.Result chatty = sync(withCards(client("dev-chatty"), 1), AlertCode.SLOW_SYNC);
+        assertThat(chatty.devInfRequested).isFalse();
+    }
+
+    @Test
     void aliasesNameTheContactsDatastore() {
         List<String> aliases = List.of("./contacts", "card", "addressbook", "./addressbook", "contact");
         List<Integer> statuses = new ArrayList<>();

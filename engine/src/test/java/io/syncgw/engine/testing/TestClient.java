@@ -64,6 +64,10 @@ public final class TestClient {
     public String targetUri = "contacts";
     public int maxItemsPerMessage = Integer.MAX_VALUE;
     public SyncMlVersion version = SyncMlVersion.V1_2;
+    /** Datastores alerted besides contacts (their sync is not run): e.g. "calendar". */
+    public List<String> extraTargets = List.of();
+    /** Send device information in package 1 (as SyncEvolution does), or wait to be asked. */
+    public boolean sendDevInf = true;
 
     /** The device's data: LUID → vCard. */
     public final Map<String, String> items = new LinkedHashMap<>();
@@ -121,6 +125,8 @@ public final class TestClient {
         public int receivedReplaces;
         public int receivedDeletes;
         public final List<Integer> statusesForMyChanges = new ArrayList<>();
+        public final Map<String, Integer> alertStatuses = new LinkedHashMap<>();
+        public boolean devInfRequested;
         public final List<SyncMessage> replies = new ArrayList<>();
         public int messagesSent;
         public int maxReplyBytes;
@@ -180,13 +186,21 @@ public final class TestClient {
 
         // package 1: credentials, device information, the sync alert
         List<Command> pkg1 = new ArrayList<>();
-        pkg1.add(new Put("1", false, null, null, Meta.ofType("application/vnd.syncml-devinf+xml"), List.of(new Item(
-                null, Location.of(version.devInfUri()), null, null, null, new ItemData.DevInfData(devInf()), false))));
-        pkg1.add(new Get("2", false, null, null, Meta.ofType("application/vnd.syncml-devinf+xml"),
+        if (sendDevInf) {
+            pkg1.add(new Put("1", false, null, null, Meta.ofType("application/vnd.syncml-devinf+xml"), List.of(
+                    new Item(null, Location.of(version.devInfUri()), null, null, null, new ItemData.DevInfData(devInf()),
+                            false))));
+        }
+        pkg1.add(new Get("0", false, null, null, Meta.ofType("application/vnd.syncml-devinf+xml"),
                 List.of(Item.withTarget(version.devInfUri(), null))));
-        pkg1.add(new Alert("3", false, null, mode, null, List.of(new Item(Location.of(targetUri),
+        pkg1.add(new Alert("0", false, null, mode, null, List.of(new Item(Location.of(targetUri),
                 Location.of("./contacts"), null, null, Meta.EMPTY.withAnchor(new Anchor(
                 mode == AlertCode.SLOW_SYNC ? null : lastAnchor, next)).withMaxObjSize(4_000_000L), null, false))));
+        for (String extra : extraTargets) {
+            pkg1.add(new Alert("0", false, null, mode, null, List.of(new Item(Location.of(extra),
+                    Location.of("./" + extra), null, null, Meta.EMPTY.withAnchor(new Anchor(null, next)), null,
+                    false))));
+        }
         SyncMessage reply = send(session, r, header(sessionId, msgId++, true), pkg1, true);
         r.headerStatus = headerStatus(reply);
         if (!io.syncgw.codec.model.StatusCode.isSuccess(r.headerStatus)) {
@@ -194,7 +208,14 @@ public final class TestClient {
         }
         for (Command c : reply.commands()) {
             if (c instanceof Status st && st.cmd().equals("Alert")) {
-                r.alertStatus = st.code();
+                String target = st.targetRefs().isEmpty() ? "" : st.targetRefs().get(0);
+                r.alertStatuses.put(target, st.code());
+                if (target.equals(targetUri)) {
+                    r.alertStatus = st.code();
+                }
+            }
+            if (c instanceof Get) {
+                r.devInfRequested = true;
             }
             if (c instanceof Alert a) {
                 r.serverMode = a.code();
@@ -237,6 +258,13 @@ public final class TestClient {
             }
         }
         List<Command> pending = statusesFor(reply, 200);
+        for (Command c : reply.commands()) {
+            if (c instanceof Get g) {
+                pending.add(new Results("0", reply.header().msgId(), g.cmdId(), Meta.ofType(
+                        "application/vnd.syncml-devinf+xml"), List.of(), List.of(), List.of(new Item(null,
+                        Location.of(version.devInfUri()), null, null, null, new ItemData.DevInfData(devInf()), false))));
+            }
+        }
         int i = 0;
         do {
             List<Command> cmds = new ArrayList<>(pending);
