@@ -1325,26 +1325,13 @@ public final class SessionMachine {
 
     /** A reply refusing the whole message with {@code code}: header status and one status per command. */
     private SyncMessage errorReply(SessionState s, SyncMessage msg, int code) {
-        List<Outgoing> out = new ArrayList<>();
-        out.add(headerStatus(msg, code, null));
-        for (Command c : msg.commands()) {
-            if (!(c instanceof Status)) {
-                out.add(status(msg, c, List.of(), List.of(), code));
-            }
-        }
-        return new SyncMessage(replyHeaderFor(s, msg), buildAll(out), true);
+        return Refusal.of(msg, code, Integer.toString(s.nextMsgId), s.respUri,
+                Meta.EMPTY.withMaxMsgSize(config.maxMsgSize()).withMaxObjSize(config.maxObjSize()));
     }
 
     private SyncHeader replyHeader(SessionState s) {
         return new SyncHeader(s.version, s.sessionId, Integer.toString(s.nextMsgId), new Location(s.deviceUri,
                 s.deviceName), Location.of(s.serverUri), s.respUri, false, null,
-                Meta.EMPTY.withMaxMsgSize(config.maxMsgSize()).withMaxObjSize(config.maxObjSize()));
-    }
-
-    private SyncHeader replyHeaderFor(SessionState s, SyncMessage msg) {
-        SyncHeader h = msg.header();
-        return new SyncHeader(h.version(), h.sessionId(), Integer.toString(s.nextMsgId), h.source(),
-                Location.of(h.target().locUri()), s.respUri, false, null,
                 Meta.EMPTY.withMaxMsgSize(config.maxMsgSize()).withMaxObjSize(config.maxObjSize()));
     }
 

@@ -7,18 +7,13 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.syncgw.codec.DecodeResult;
 import io.syncgw.codec.DecoderLimits;
 import io.syncgw.codec.SyncMlEncoder;
-import io.syncgw.codec.model.Command;
-import io.syncgw.codec.model.Location;
 import io.syncgw.codec.model.Meta;
-import io.syncgw.codec.model.Status;
 import io.syncgw.codec.model.StatusCode;
-import io.syncgw.codec.model.SyncHeader;
 import io.syncgw.codec.model.SyncMessage;
 import io.syncgw.codec.xml.SyncMlXmlDecoder;
-import io.syncgw.engine.session.Effect;
+import io.syncgw.engine.session.Refusal;
 import io.syncgw.gateway.session.SessionRegistry;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -122,7 +117,8 @@ public final class SyncHandler {
             if (token != null && !"1".equals(msg.header().msgId())) {
                 LOG.info("unknown or expired session token from {} (device '{}', msg {})", remote(req),
                         msg.header().source().locUri(), msg.header().msgId());
-                return syncml(res, sessionGone(msg));
+                // 408 on header and commands: the client ends this session and starts a new one
+                return syncml(res, Refusal.of(msg, StatusCode.REQUEST_TIMEOUT, "1", null, Meta.EMPTY));
             }
             Optional<SessionRegistry.Created> created = sessions.create(respUriBase(req));
             if (created.isEmpty()) {
@@ -145,24 +141,6 @@ public final class SyncHandler {
                 .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
                 .sendByteArray(Mono.just(body))
                 .then();
-    }
-
-    /** The answer to a message of a session this node does not (or no longer) know: 408 on header and commands. */
-    private static SyncMessage sessionGone(SyncMessage msg) {
-        SyncHeader h = msg.header();
-        List<Command> cmds = new ArrayList<>();
-        cmds.add(new Status("1", h.msgId(), "0", "SyncHdr", List.of(h.target().locUri()), List.of(h.source().locUri()),
-                null, null, StatusCode.REQUEST_TIMEOUT, List.of()));
-        int id = 2;
-        for (Command c : msg.commands()) {
-            if (!(c instanceof Status)) {
-                cmds.add(new Status(Integer.toString(id++), h.msgId(), c.cmdId(), c.name(), List.of(), List.of(), null,
-                        null, StatusCode.REQUEST_TIMEOUT, List.of()));
-            }
-        }
-        SyncHeader reply = new SyncHeader(h.version(), h.sessionId(), "1", h.source(), Location.of(h.target().locUri()),
-                null, false, null, Meta.EMPTY);
-        return new SyncMessage(reply, cmds, true);
     }
 
     private String respUriBase(HttpServerRequest req) {
