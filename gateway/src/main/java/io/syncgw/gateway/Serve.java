@@ -25,8 +25,9 @@ final class Serve {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("syncgw stopping");
-            gateway.close();
-            storage.close();
+            // in this order: no new requests, sessions closed, connections closed, then the database itself
+            quietly("HTTP server and sessions", gateway::close);
+            quietly("database", storage::close);
             LOG.info("syncgw stopped");
             stopped.countDown();
         }, "syncgw-shutdown"));
@@ -38,5 +39,13 @@ final class Serve {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static void quietly(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.warn("stopping the {} failed: {}", what, e.toString());
+        }
     }
 }

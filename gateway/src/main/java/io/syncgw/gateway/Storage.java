@@ -63,9 +63,12 @@ final class Storage implements AutoCloseable {
 
     @Override
     public void close() {
-        database.close();
-        if (embedded != null) {
-            embedded.close();
+        try {
+            database.close();
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
         }
     }
 }

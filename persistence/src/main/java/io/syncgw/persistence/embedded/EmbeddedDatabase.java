@@ -117,6 +117,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
         EmbeddedPostgres pg = builder
                 .setDataDirectory(cluster.toFile())
                 .setCleanDataDirectory(false)
+                // the owner stops it (close()), after the connections that use it: zonky's own JVM hook would race
+                // the gateway's shutdown and cut its pool off mid-close
+                .setRegisterShutdownHook(false)
                 .setPGStartupWait(STARTUP_WAIT)
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 // zonky passes -F (fsync off) and synchronous_commit=off for tests; this is a real database
