@@ -8,6 +8,7 @@ import io.syncgw.codec.DecodeResult;
 import io.syncgw.codec.DecodeResult.Malformed;
 import io.syncgw.codec.DecodeResult.Problem;
 import io.syncgw.codec.DecoderLimits;
+import io.syncgw.codec.SyncMlDecoder;
 import java.util.ArrayDeque;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -40,7 +41,7 @@ import javax.xml.stream.XMLStreamException;
  *
  * <p>Not thread-safe: one instance per message, fed by one thread at a time.
  */
-public final class SyncMlXmlDecoder {
+public final class SyncMlXmlDecoder implements SyncMlDecoder {
     private static final AsyncXMLInputFactory FACTORY = newFactory();
 
     private enum State { PROLOG, PARSING, DONE, FAILED }
@@ -77,6 +78,7 @@ public final class SyncMlXmlDecoder {
      *
      * @return {@link DecodeResult.NeedMoreInput} until the message is complete or refused
      */
+    @Override
     public DecodeResult feed(byte[] buf, int off, int len) {
         if (state == State.DONE || state == State.FAILED) {
             return result;
@@ -109,6 +111,7 @@ public final class SyncMlXmlDecoder {
     }
 
     /** Signals the end of the body: a message that is not complete by now is malformed (truncated). */
+    @Override
     public DecodeResult endOfInput() {
         if (state == State.DONE || state == State.FAILED) {
             return result;

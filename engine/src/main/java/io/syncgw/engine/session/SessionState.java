@@ -63,7 +63,8 @@ final class SessionState {
     /** Chunks of large objects being assembled, keyed "datastore/luid". */
     final Map<String, PartialItem> partials = new HashMap<>();
 
-    SyncMessage lastRequest;
+    /** Written by the actor, read by the transport to route a resent first message (hence volatile). */
+    volatile SyncMessage lastRequest;
     SyncMessage lastReply;
     io.syncgw.engine.session.Effect.Outcome lastOutcome;
 

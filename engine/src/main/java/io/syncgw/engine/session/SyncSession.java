@@ -63,6 +63,14 @@ public final class SyncSession {
         });
     }
 
+    /**
+     * True when {@code message} is exactly the last message this session answered: a resend, which the session
+     * answers by replaying its reply.
+     */
+    public boolean repeats(SyncMessage message) {
+        return message.equals(state.lastRequest);
+    }
+
     /** When the session last received a message (for expiry). */
     public Instant lastActivity() {
         return lastActivity.get();

@@ -11,9 +11,13 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * The sync port: {@code POST /sync} (SyncML), {@code GET /healthz} (200 while the gateway serves). Anything else is
- * 404, other methods on /sync 405.
+ * 404, other methods on /sync 405. HTTP compression: responses are compressed when the client
+ * asks for it (Accept-Encoding); compressed request bodies are inflated by {@link SyncHandler}.
  */
 public final class GatewayServer implements AutoCloseable {
+    /** Smaller responses are not worth compressing. */
+    static final int COMPRESS_FROM_BYTES = 1024;
+
     private final DisposableServer server;
 
     public GatewayServer(String bind, int port, SyncHandler sync, BooleanSupplier healthy, Duration idleTimeout) {
@@ -22,6 +26,8 @@ public final class GatewayServer implements AutoCloseable {
                 .host(bind)
                 .port(port)
                 .idleTimeout(idleTimeout)
+                // responses are compressed for clients that send Accept-Encoding (gzip or deflate)
+                .compress(COMPRESS_FROM_BYTES)
                 .route(r -> r
                         .post("/sync", sync::handle)
                         .get("/healthz", (req, res) -> healthy.getAsBoolean()

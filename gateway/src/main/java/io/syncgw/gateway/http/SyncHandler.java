@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.syncgw.codec.DecodeResult;
 import io.syncgw.codec.DecoderLimits;
+import io.syncgw.codec.SyncMlDecoder;
 import io.syncgw.codec.SyncMlEncoder;
 import io.syncgw.codec.model.Meta;
 import io.syncgw.codec.model.StatusCode;
@@ -31,7 +32,9 @@ import reactor.netty.http.server.HttpServerResponse;
  * <p>Answers other than a SyncML reply, each logged once:
  * <ul>
  *   <li>415 for a content type other than {@code application/vnd.syncml+xml} (parameters such as charset allowed);</li>
- *   <li>413 for a body over the limit (announced by Content-Length or found while reading);</li>
+ *   <li>413 for a body over the limit (announced by Content-Length or found while reading, counted after
+ *       inflating a gzip/deflate body);</li>
+ *   <li>415 also for a Content-Encoding other than gzip and deflate;</li>
  *   <li>400 for a body that is not a SyncML message (truncated, not XML, no header...);</li>
  *   <li>a SyncML reply with status 408 on the header for a token of no live session (expired, or another node's),
  *       unless the message starts a session (MsgID 1), which then gets a new one;</li>
@@ -42,6 +45,8 @@ public final class SyncHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SyncHandler.class);
     static final String XML_TYPE = "application/vnd.syncml+xml";
     static final String WBXML_TYPE = "application/vnd.syncml+wbxml";
+    private static final java.util.Set<String> SUPPORTED_ENCODINGS = java.util.Set.of("gzip", "x-gzip", "deflate",
+            "x-deflate", "identity");
 
     private final SessionRegistry sessions;
     private final SyncMlEncoder encoder;
@@ -66,6 +71,11 @@ public final class SyncHandler {
             String why = mime.equals(WBXML_TYPE) ? "WBXML is not supported yet" : "unsupported content type '" + type + "'";
             return plain(req, res, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, why);
         }
+        String encoding = req.requestHeaders().get(HttpHeaderNames.CONTENT_ENCODING);
+        if (encoding != null && !SUPPORTED_ENCODINGS.contains(encoding.trim().toLowerCase(Locale.ROOT))) {
+            return plain(req, res, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported Content-Encoding '" + encoding + "' (gzip and deflate are)");
+        }
         long declared = req.requestHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
         if (declared > limits.maxMessageBytes()) {
             return plain(req, res, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
@@ -73,11 +83,19 @@ public final class SyncHandler {
         }
         SyncMlXmlDecoder decoder = new SyncMlXmlDecoder(limits);
         byte[] scratch = new byte[8192];
+        String enc = encoding == null ? "identity" : encoding.trim().toLowerCase(Locale.ROOT);
+        BodyInflater inflater = enc.equals("identity") ? null : new BodyInflater(enc);
         return req.receive()
-                .map(buf -> feed(decoder, buf, scratch))
+                .map(buf -> inflater == null ? feed(decoder, buf, scratch) : inflater.feed(buf, decoder))
                 .takeUntil(r -> !(r instanceof DecodeResult.NeedMoreInput))
                 .last(DecodeResult.NEED_MORE_INPUT)
-                .map(r -> r instanceof DecodeResult.NeedMoreInput ? decoder.endOfInput() : r)
+                .map(r -> !(r instanceof DecodeResult.NeedMoreInput) ? r
+                        : inflater == null ? decoder.endOfInput() : inflater.finish(decoder))
+                .doFinally(signal -> {
+                    if (inflater != null) {
+                        inflater.close();
+                    }
+                })
                 .flatMap(r -> {
                     if (r instanceof DecodeResult.Malformed m) {
                         HttpResponseStatus st = m.problem() == DecodeResult.Problem.LIMIT
@@ -88,7 +106,7 @@ public final class SyncHandler {
                 });
     }
 
-    private static DecodeResult feed(SyncMlXmlDecoder decoder, ByteBuf buf, byte[] scratch) {
+    private static DecodeResult feed(SyncMlDecoder decoder, ByteBuf buf, byte[] scratch) {
         // the decoder reads the bytes during the call only, so a heap buffer's array is fed as is and a direct
         // buffer goes through one reusable scratch array
         int n = buf.readableBytes();
@@ -113,6 +131,15 @@ public final class SyncHandler {
         var existing = sessions.find(token);
         String useToken = token;
         var session = existing.orElse(null);
+        if (session == null && "1".equals(msg.header().msgId())) {
+            // a client that missed the reply to its first message posts it again to the URL without a token: the
+            // session it started replays that reply (nothing is applied twice, the nonce it used still counts)
+            var resent = sessions.findStartedBy(msg);
+            if (resent.isPresent()) {
+                session = resent.get().session();
+                useToken = resent.get().token();
+            }
+        }
         if (session == null) {
             if (token != null && !"1".equals(msg.header().msgId())) {
                 LOG.info("unknown or expired session token from {} (device '{}', msg {})", remote(req),
@@ -126,6 +153,7 @@ public final class SyncHandler {
             }
             session = created.get().session();
             useToken = created.get().token();
+            sessions.started(useToken, msg);
         }
         String finalToken = useToken;
         return session.handle(msg).flatMap(reply -> {

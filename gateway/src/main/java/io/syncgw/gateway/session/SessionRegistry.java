@@ -1,5 +1,6 @@
 package io.syncgw.gateway.session;
 
+import io.syncgw.codec.model.SyncMessage;
 import io.syncgw.engine.SyncEngine;
 import io.syncgw.engine.session.Effect;
 import io.syncgw.engine.session.SyncSession;
@@ -39,12 +40,15 @@ public final class SessionRegistry implements AutoCloseable {
     private final int maxSessions;
     private final Clock clock;
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
+    /** Token of the session a device's SyncML session id started, for replaying a resent first message. */
+    private final Map<String, String> startedBy = new ConcurrentHashMap<>();
     private final AtomicInteger expired = new AtomicInteger();
     private final Disposable sweeper;
 
     private static final class Entry {
         final SyncSession session;
         volatile Instant finishedAt;
+        volatile String startKey;
 
         Entry(SyncSession session) {
             this.session = session;
@@ -89,6 +93,32 @@ public final class SessionRegistry implements AutoCloseable {
     public record Created(String token, SyncSession session) {
     }
 
+    /** Remembers that {@code first} started the session {@code token}. */
+    public void started(String token, SyncMessage first) {
+        Entry e = sessions.get(token);
+        if (e != null) {
+            e.startKey = startKey(first);
+            startedBy.put(e.startKey, token);
+        }
+    }
+
+    /**
+     * The live session whose first message {@code msg} repeats exactly (same device, SyncML session id and content)
+     * while that session has answered nothing else yet; empty otherwise.
+     */
+    public Optional<Created> findStartedBy(SyncMessage msg) {
+        String token = startedBy.get(startKey(msg));
+        Entry e = token == null ? null : sessions.get(token);
+        if (e == null || !e.session.repeats(msg)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Created(token, e.session));
+    }
+
+    private static String startKey(SyncMessage m) {
+        return m.header().source().locUri() + "\u0000" + m.header().sessionId();
+    }
+
     public Optional<SyncSession> find(String token) {
         Entry e = token == null ? null : sessions.get(token);
         return e == null ? Optional.empty() : Optional.of(e.session);
@@ -123,6 +153,9 @@ public final class SessionRegistry implements AutoCloseable {
                     LOG.info("session of device '{}' expired after {} idle", e.session.deviceUri(), idleTimeout);
                 }
                 e.session.close();
+                if (e.startKey != null) {
+                    startedBy.remove(e.startKey, en.getKey());
+                }
                 return true;
             }
             return false;
@@ -134,5 +167,6 @@ public final class SessionRegistry implements AutoCloseable {
         sweeper.dispose();
         sessions.values().forEach(e -> e.session.close());
         sessions.clear();
+        startedBy.clear();
     }
 }

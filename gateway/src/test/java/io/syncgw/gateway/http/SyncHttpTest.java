@@ -186,6 +186,81 @@ class SyncHttpTest {
         assertThat(store.liveItems("alice", "contacts")).hasSize(n * 20);
     }
 
+    private static byte[] gzip(byte[] in) {
+        java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bos)) {
+            gz.write(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bos.toByteArray();
+    }
+
+    private static byte[] deflate(byte[] in) {
+        java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream d = new java.util.zip.DeflaterOutputStream(bos)) {
+            d.write(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bos.toByteArray();
+    }
+
+    private Answer postEncoded(String encoding, byte[] body, boolean acceptGzip) {
+        return HttpClient.create()
+                .headers(h -> {
+                    h.set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.syncml+xml");
+                    h.set(HttpHeaderNames.CONTENT_ENCODING, encoding);
+                    if (acceptGzip) {
+                        h.set(HttpHeaderNames.ACCEPT_ENCODING, "gzip");
+                    }
+                })
+                .post().uri(url).send(ByteBufFlux.fromInbound(Mono.just(body)))
+                .responseSingle((res, b) -> b.asByteArray().defaultIfEmpty(new byte[0])
+                        .map(bytes -> new Answer(res.status().code(), res.responseHeaders().get("Content-Encoding"),
+                                bytes)))
+                .block(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void compressedRequestsAreInflatedAndResponsesCompressedOnRequest() throws java.io.IOException {
+        byte[] msg = firstMessage();
+        Answer gz = postEncoded("gzip", gzip(msg), true);
+        assertThat(gz.status()).isEqualTo(200);
+        assertThat(gz.contentType()).as("response Content-Encoding").isEqualTo("gzip");
+        byte[] inflated = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body())).readAllBytes();
+        assertThat(TestClient.roundTrip(inflated).header().respUri()).contains("?s=");
+        Answer df = postEncoded("deflate", deflate(msg), false);
+        assertThat(df.status()).isEqualTo(200);
+        assertThat(df.contentType()).isNull();
+        assertThat(TestClient.roundTrip(df.body()).commands()).isNotEmpty();
+        assertThat(postEncoded("br", msg, false).status()).isEqualTo(415);
+    }
+
+    @Test
+    void aCompressionBombIsCutOffAtTheMessageLimit() {
+        // 50 MB of blanks inflate from about 50 KB; the decoder stops at its 200,000-byte limit
+        byte[] blanks = new byte[50 << 20];
+        java.util.Arrays.fill(blanks, (byte) ' ');
+        byte[] bomb = gzip(blanks);
+        assertThat(bomb.length).isLessThan(100_000);
+        assertThat(postEncoded("gzip", bomb, false).status()).isEqualTo(413);
+    }
+
+    @Test
+    void aResentFirstMessageIsAnsweredByItsSessionNotApplied() {
+        byte[] msg = firstMessage();
+        Answer first = post(url, "application/vnd.syncml+xml", msg);
+        int writes = store.writeCount();
+        int devices = store.deviceCount();
+        Answer again = post(url, "application/vnd.syncml+xml", msg);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(store.writeCount()).isEqualTo(writes);
+        assertThat(store.deviceCount()).isEqualTo(devices);
+        assertThat(registry.size()).isEqualTo(1);
+    }
+
     /** The first message of a slow sync, as bytes. */
     private static byte[] firstMessage() {
         TestClient c = new TestClient("dev-probe", "alice", "secret");
