@@ -1,6 +1,7 @@
 package io.syncgw.engine;
 
 import io.syncgw.codec.SyncMlEncoder;
+import io.syncgw.engine.auth.CredentialCipher;
 import io.syncgw.engine.auth.NonceSource;
 import io.syncgw.engine.port.SyncStore;
 import io.syncgw.engine.session.SessionMachine;
@@ -24,10 +25,18 @@ public final class SyncEngine {
      */
     public SyncEngine(EngineConfig config, SyncStore store, SyncMlEncoder encoder, NonceSource nonces,
                       Scheduler cpu) {
+        this(config, store, encoder, nonces, null, cpu);
+    }
+
+    /**
+     * @param credentials opens the sealed passwords SyncML 1.0 MD5 logins need; null disables those logins
+     */
+    public SyncEngine(EngineConfig config, SyncStore store, SyncMlEncoder encoder, NonceSource nonces,
+                      CredentialCipher credentials, Scheduler cpu) {
         this.config = config;
         this.store = store;
         this.cpu = cpu;
-        this.machine = new SessionMachine(config, encoder, nonces, new ContactContent());
+        this.machine = new SessionMachine(config, encoder, nonces, new ContactContent(), credentials);
     }
 
     /** A new session whose replies name {@code respUri} as the address of its next messages. */

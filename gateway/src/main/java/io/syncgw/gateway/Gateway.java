@@ -53,6 +53,13 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts serving on {@code database} (migrated). Blocks until the port is bound. */
     public static Gateway start(Settings s, Database database) {
+        return start(s, database, null);
+    }
+
+    /**
+     * @param credentials opens the sealed passwords of SyncML 1.0 MD5 logins; null disables those logins
+     */
+    public static Gateway start(Settings s, Database database, io.syncgw.engine.auth.CredentialCipher credentials) {
         byte[] nonceSecret = new ServerSecrets(database).getOrCreate("md5-nonce").block(Duration.ofMinutes(1));
         // the announced MaxMsgSize leaves room under the decoder's limit for what clients add on top
         long announced = Math.min(1_000_000, s.maxMessageBytes() - 8_192);
@@ -61,7 +68,7 @@ public final class Gateway implements AutoCloseable {
                 EngineConfig.DEFAULT.maxAuthAttempts(), Version.current(), Clock.systemUTC());
         SyncMlXmlEncoder encoder = new SyncMlXmlEncoder();
         SyncEngine engine = new SyncEngine(config, new R2dbcSyncStore(database), encoder,
-                NonceSource.create(nonceSecret), Schedulers.parallel());
+                NonceSource.create(nonceSecret), credentials, Schedulers.parallel());
         SessionRegistry registry = new SessionRegistry(engine, s.sessionTimeout(), s.maxSessions(), Clock.systemUTC());
         DecoderLimits limits = new DecoderLimits(s.maxMessageBytes(), DecoderLimits.DEFAULT.maxDepth(),
                 DecoderLimits.DEFAULT.maxElements(), (int) Math.min(Integer.MAX_VALUE, s.maxMessageBytes()),

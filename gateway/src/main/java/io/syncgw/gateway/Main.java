@@ -31,6 +31,8 @@ public final class Main {
                   manage accounts (with or without a server running on the same data dir)
 
             Storage: without --db-url a PostgreSQL is started under --data-dir (default ./syncgw-data).
+            SyncML 1.0 MD5 logins need the password sealed with the credential key: --credential-key BASE64
+            or the file --credential-key-file (default DATA_DIR/credential.key, created on first use).
             Every option may also be set as SYNCGW_<OPTION> in the environment (e.g. SYNCGW_DB_URL).
             """;
     private static final Set<String> FLAGS = Set.of("no-md5", "help");
@@ -98,7 +100,7 @@ public final class Main {
         }
         Duration wait = Duration.ofMinutes(2);
         try (Storage storage = Storage.open(args)) {
-            AccountAdmin admin = new AccountAdmin(storage.database);
+            AccountAdmin admin = new AccountAdmin(storage.database, CredentialKey.load(args));
             switch (sub) {
                 case "add" -> {
                     admin.add(login, args.get("password"), !args.flag("no-md5")).block(wait);

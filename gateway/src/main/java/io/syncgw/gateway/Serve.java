@@ -17,7 +17,7 @@ final class Serve {
         Storage storage = Storage.open(args);
         Gateway gateway;
         try {
-            gateway = Gateway.start(settings, storage.database);
+            gateway = Gateway.start(settings, storage.database, CredentialKey.load(args));
         } catch (RuntimeException e) {
             storage.close();
             throw e;

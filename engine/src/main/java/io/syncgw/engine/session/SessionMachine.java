@@ -35,6 +35,7 @@ import io.syncgw.codec.model.devinf.DevInf;
 import io.syncgw.codec.pim.ContactFormat;
 import io.syncgw.codec.xml.DevInfXml;
 import io.syncgw.engine.EngineConfig;
+import io.syncgw.engine.auth.CredentialCipher;
 import io.syncgw.engine.auth.Credentials;
 import io.syncgw.engine.auth.Md5Auth;
 import io.syncgw.engine.auth.NonceSource;
@@ -91,12 +92,18 @@ public final class SessionMachine {
     private final SyncMlEncoder encoder;
     private final NonceSource nonces;
     private final ContactContent contacts;
+    private final CredentialCipher credentials;
 
-    public SessionMachine(EngineConfig config, SyncMlEncoder encoder, NonceSource nonces, ContactContent contacts) {
+    /**
+     * @param credentials opens sealed passwords for the SyncML 1.0 MD5 digest; null when no key is configured
+     */
+    public SessionMachine(EngineConfig config, SyncMlEncoder encoder, NonceSource nonces, ContactContent contacts,
+                          CredentialCipher credentials) {
         this.config = config;
         this.encoder = encoder;
         this.nonces = nonces;
         this.contacts = contacts;
+        this.credentials = credentials;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -227,6 +234,22 @@ public final class SessionMachine {
             // a device not seen before: its first message carries no nonce, or the one our challenge derived
             candidates.add("");
             candidates.add(nonces.forUnregistered(s.deviceUri));
+        }
+        if (s.version == SyncMlVersion.V1_0) {
+            // SyncML 1.0 digests MD5(login:password:nonce): only the sealed password can check them
+            String password = credentials == null ? null
+                    : credentials.open(s.account.sealedPassword()).orElse(null);
+            if (password == null) {
+                return authFailed(s, StatusCode.INVALID_CREDENTIALS,
+                        "SyncML 1.0 MD5 needs the account's sealed password (set the password again with the "
+                                + "gateway's credential key)");
+            }
+            for (String n : candidates) {
+                if (Md5Auth.verify10(md5.login(), password, n, md5.digest())) {
+                    return authSucceeded(s);
+                }
+            }
+            return authFailed(s, StatusCode.INVALID_CREDENTIALS, "wrong MD5 digest (SyncML 1.0)");
         }
         for (String n : candidates) {
             if (Md5Auth.verify(s.account.md5Digest(), NonceSource.bytes(n), md5.digest())) {

@@ -3,6 +3,7 @@ package io.syncgw.engine.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncgw.codec.model.AlertCode;
+import io.syncgw.codec.model.SyncMlVersion;
 import io.syncgw.codec.xml.SyncMlXmlEncoder;
 import io.syncgw.engine.EngineConfig;
 import io.syncgw.engine.SyncEngine;
@@ -30,7 +31,7 @@ class ContactsConversationTest {
         store = new InMemorySyncStore();
         store.addAccount("alice", "secret");
         engine = new SyncEngine(EngineConfig.DEFAULT, store, new SyncMlXmlEncoder(),
-                NonceSource.create(new byte[32]), Schedulers.immediate());
+                NonceSource.create(new byte[32]), InMemorySyncStore.TEST_CIPHER, Schedulers.immediate());
     }
 
     private TestClient client(String device) {
@@ -196,6 +197,24 @@ class ContactsConversationTest {
             assertThat(r.completed).isTrue();
         }
         assertThat(store.device("dev-a").nonce).isNotBlank();
+    }
+
+    @Test
+    void everySyncMlVersionCompletesWithMd5() {
+        for (SyncMlVersion v : SyncMlVersion.values()) {
+            TestClient c = withCards(client("dev-" + v), 3);
+            c.version = v;
+            for (int mode : new int[] {AlertCode.SLOW_SYNC, AlertCode.TWO_WAY, AlertCode.TWO_WAY}) {
+                TestClient.Result r = sync(c, mode);
+                assertThat(r.headerStatus).as("%s %d", v, mode).isEqualTo(212);
+                assertThat(r.completed).as("%s %d: %s", v, mode, r).isTrue();
+                assertThat(r.replies.get(0).header().version()).isEqualTo(v);
+            }
+        }
+        TestClient wrong = client("dev-wrong");
+        wrong.version = SyncMlVersion.V1_0;
+        wrong.password = "nope";
+        assertThat(sync(wrong, AlertCode.SLOW_SYNC).headerStatus).isEqualTo(401);
     }
 
     @Test

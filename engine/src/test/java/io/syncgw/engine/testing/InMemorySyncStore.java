@@ -34,8 +34,12 @@ import reactor.core.publisher.Mono;
  */
 public final class InMemorySyncStore implements SyncStore {
 
-    public record Account(long id, String login, String passwordHash, String md5Digest) {
+    public record Account(long id, String login, String passwordHash, String md5Digest, String sealedPassword) {
     }
+
+    /** Seals passwords of new accounts, as the gateway's account admin does with its credential key. */
+    public static final io.syncgw.engine.auth.CredentialCipher TEST_CIPHER =
+            new io.syncgw.engine.auth.CredentialCipher(new byte[32]);
 
     public static final class Device {
         public final long id;
@@ -116,7 +120,7 @@ public final class InMemorySyncStore implements SyncStore {
 
     public synchronized Account addAccount(String login, String password) {
         Account a = new Account(nextId++, login, new PasswordHasher(1_000).hash(password),
-                PasswordHasher.md5Digest(login, password));
+                PasswordHasher.md5Digest(login, password), TEST_CIPHER.seal(password));
         accounts.put(login, a);
         return a;
     }
@@ -180,7 +184,8 @@ public final class InMemorySyncStore implements SyncStore {
             }
             Device d = devices.values().stream().filter(x -> x.accountId == a.id() && x.uri.equals(deviceUri))
                     .findFirst().orElse(null);
-            return new AccountLookup(new AccountCredentials(a.id(), a.login(), a.passwordHash(), a.md5Digest()),
+            return new AccountLookup(new AccountCredentials(a.id(), a.login(), a.passwordHash(), a.md5Digest(),
+                    a.sealedPassword()),
                     d == null ? null : record(d));
         });
     }

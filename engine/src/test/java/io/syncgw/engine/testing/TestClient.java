@@ -381,8 +381,9 @@ public final class TestClient {
             cred = new Cred(Meta.EMPTY.withType("syncml:auth-basic").withFormat("b64"), Base64.getEncoder()
                     .encodeToString((login + ":" + password).getBytes(StandardCharsets.UTF_8)));
         } else if (withCred && auth == Auth.MD5) {
-            cred = new Cred(Meta.EMPTY.withType("syncml:auth-md5").withFormat("b64"),
-                    Md5Auth.clientDigest(login, password, NonceSource.bytes(nonce)));
+            cred = new Cred(Meta.EMPTY.withType("syncml:auth-md5").withFormat("b64"), version == SyncMlVersion.V1_0
+                    ? Md5Auth.clientDigest10(login, password, NonceSource.bytes(nonce))
+                    : Md5Auth.clientDigest(login, password, NonceSource.bytes(nonce)));
         }
         return new SyncHeader(version, sessionId, Integer.toString(msgId), Location.of("http://gw/sync"),
                 new Location(deviceUri, login), null, false, cred, Meta.EMPTY.withMaxMsgSize(maxMsgSize)

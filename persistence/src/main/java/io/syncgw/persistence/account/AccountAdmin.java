@@ -3,6 +3,7 @@ package io.syncgw.persistence.account;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Result;
+import io.syncgw.engine.auth.CredentialCipher;
 import io.syncgw.engine.auth.PasswordHasher;
 import io.syncgw.persistence.Connections;
 import io.syncgw.persistence.Database;
@@ -26,7 +27,7 @@ import reactor.core.scheduler.Schedulers;
 public final class AccountAdmin {
 
     private static final String INSERT = """
-            insert into account (login, password_hash, md5_digest) values ($1, $2, $3)
+            insert into account (login, password_hash, md5_digest, password_sealed) values ($1, $2, $3, $4)
             on conflict (login) do nothing returning id""";
 
     private static final String LIST = """
@@ -44,19 +45,34 @@ public final class AccountAdmin {
 
     /** Keeps an account without MD5 digest without one. */
     private static final String PASSWD = """
-            update account set password_hash = $2, md5_digest = case when md5_digest is null then null else $3 end
+            update account set password_hash = $2,
+                   md5_digest = case when md5_digest is null then null else $3 end,
+                   password_sealed = case when md5_digest is null then null else $4 end
             where login = $1""";
 
     private final ConnectionFactory factory;
     private final PasswordHasher hasher;
+    private final CredentialCipher cipher;
 
-    public AccountAdmin(ConnectionFactory factory, PasswordHasher hasher) {
+    /**
+     * @param cipher seals the password of accounts that allow MD5, for SyncML 1.0 MD5 logins; null: not stored
+     */
+    public AccountAdmin(ConnectionFactory factory, PasswordHasher hasher, CredentialCipher cipher) {
         this.factory = Objects.requireNonNull(factory, "factory");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
+        this.cipher = cipher;
+    }
+
+    public AccountAdmin(ConnectionFactory factory, PasswordHasher hasher) {
+        this(factory, hasher, null);
     }
 
     public AccountAdmin(Database database) {
-        this(database.connectionFactory(), new PasswordHasher());
+        this(database.connectionFactory(), new PasswordHasher(), null);
+    }
+
+    public AccountAdmin(Database database, CredentialCipher cipher) {
+        this(database.connectionFactory(), new PasswordHasher(), cipher);
     }
 
     /** Creates an account that may authenticate with MD5 as well as basic credentials. */
@@ -78,6 +94,11 @@ public final class AccountAdmin {
             } else {
                 s.bindNull(2, String.class);
             }
+            if (allowMd5 && h.sealed() != null) {
+                s.bind(3, h.sealed());
+            } else {
+                s.bindNull(3, String.class);
+            }
             return Flux.from(s.execute())
                     .concatMap(r -> r.map(row -> Objects.requireNonNull(row.get("id", Long.class))))
                     .collectList()
@@ -97,7 +118,7 @@ public final class AccountAdmin {
      * @return empty; {@link AccountException} when there is no such account
      */
     public Mono<Void> remove(String login) {
-        return changeOne("delete from account where login = $1", login, null, null);
+        return changeOne("delete from account where login = $1", login, null);
     }
 
     /**
@@ -106,20 +127,25 @@ public final class AccountAdmin {
      * @return empty; {@link AccountException} when there is no such account or the password is not acceptable
      */
     public Mono<Void> passwd(String login, String password) {
-        return credentials(login, password).flatMap(h -> changeOne(PASSWD, login, h.hash(), h.md5()));
+        return credentials(login, password).flatMap(h -> changeOne(PASSWD, login, h));
     }
 
-    private Mono<Void> changeOne(String sql, String login, String hash, String md5) {
+    private Mono<Void> changeOne(String sql, String login, Hashes h) {
         return Connections.withConnection(factory, c -> {
             var s = c.createStatement(sql).bind(0, login);
-            if (hash != null) {
-                s.bind(1, hash).bind(2, md5);
+            if (h != null) {
+                s.bind(1, h.hash()).bind(2, h.md5());
+                if (h.sealed() != null) {
+                    s.bind(3, h.sealed());
+                } else {
+                    s.bindNull(3, String.class);
+                }
             }
             return Flux.from(s.execute()).concatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
         }).flatMap(n -> n == 0 ? Mono.error(new AccountException("no account '" + login + "'")) : Mono.empty());
     }
 
-    private record Hashes(String hash, String md5) {
+    private record Hashes(String hash, String md5, String sealed) {
     }
 
     private Mono<Hashes> credentials(String login, String password) {
@@ -128,7 +154,8 @@ public final class AccountAdmin {
             if (password == null || password.isEmpty()) {
                 throw new AccountException("the password must not be empty");
             }
-            return new Hashes(hasher.hash(password), PasswordHasher.md5Digest(login, password));
+            return new Hashes(hasher.hash(password), PasswordHasher.md5Digest(login, password),
+                    cipher == null ? null : cipher.seal(password));
         }).subscribeOn(Schedulers.boundedElastic());
     }
 

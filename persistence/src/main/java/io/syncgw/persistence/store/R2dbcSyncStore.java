@@ -49,7 +49,8 @@ public final class R2dbcSyncStore implements SyncStore {
         return Connections.withConnection(factory, c -> Sql.query(c, StoreSql.LOOKUP_ACCOUNT, row -> {
             long accountId = Sql.getLong(row, "id");
             AccountCredentials account = new AccountCredentials(accountId, Sql.getText(row, "login"),
-                    Sql.getText(row, "password_hash"), Sql.getText(row, "md5_digest"));
+                    Sql.getText(row, "password_hash"), Sql.getText(row, "md5_digest"),
+                    Sql.getText(row, "password_sealed"));
             Long deviceId = row.get("device_id", Long.class);
             DeviceRecord device = deviceId == null ? null : new DeviceRecord(deviceId, accountId, deviceUri,
                     Sql.getInt(row, "slot"), Sql.getText(row, "nonce"), Sql.getText(row, "devinf_hash"));

@@ -22,7 +22,7 @@ final class StoreSql {
     // ---- reads ----
 
     static final String LOOKUP_ACCOUNT = """
-            select a.id, a.login, a.password_hash, a.md5_digest,
+            select a.id, a.login, a.password_hash, a.md5_digest, a.password_sealed,
                    d.id as device_id, d.slot, d.nonce, d.devinf_hash
             from account a
             left join device d on d.account_id = a.id and d.device_uri = $2

@@ -1,4 +1,4 @@
-package io.syncgw.codec.xml;
+package io.syncgw.codec.tree;
 
 import io.syncgw.codec.DecodeResult;
 import io.syncgw.codec.DecodeResult.Problem;
@@ -41,48 +41,65 @@ import io.syncgw.codec.model.devinf.Ext;
 import io.syncgw.codec.model.devinf.FilterCap;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Maps a decoded element tree to the SyncML model. A tolerant reader: unknown elements are skipped (devices send
- * vendor extensions), namespaces are ignored (devices get them wrong), but what the model requires (VerDTD, SessionID,
- * MsgID, Target, Source, CmdID, numeric codes) must be present.
+ * Maps a decoded element tree to the SyncML model (RepPro §5-6, MetInf, DevInf §5). Shared by the XML and the WBXML
+ * decoder, so both encodings decode to the same model by construction.
+ *
+ * <p><b>Internal</b> to the codec: public only so that both wire-format packages can use it.
+ *
+ * <p>A tolerant reader: unknown elements are skipped (devices send vendor extensions), namespaces and code pages are
+ * ignored (devices get them wrong), but what the model requires (VerDTD, SessionID, MsgID, Target, Source, CmdID,
+ * numeric codes) must be present. It counts commands and items against {@link DecoderLimits#maxCommands()} and
+ * {@link DecoderLimits#maxItems()}. A CTCap property's size is read from {@code MaxSize} (DevInf 1.2) or {@code Size}
+ * (1.0/1.1), whichever is present: WBXML has one token for both.
  */
-final class SyncMlReader {
+public final class SyncMlTreeReader {
     private final DecoderLimits limits;
     private int commands;
     private int items;
 
-    private SyncMlReader(DecoderLimits limits) {
+    private SyncMlTreeReader(DecoderLimits limits) {
         this.limits = limits;
     }
 
-    static DecodeResult read(XmlNode root, DecoderLimits limits) {
+    /** The message, or {@link DecodeResult.Malformed} when the tree is not a SyncML message within the limits. */
+    public static DecodeResult read(Element root, DecoderLimits limits) {
         try {
-            return new DecodeResult.Complete(new SyncMlReader(limits).message(root));
+            return new DecodeResult.Complete(new SyncMlTreeReader(limits).message(root));
         } catch (Bad b) {
             return new DecodeResult.Malformed(b.problem, b.getMessage(), -1);
         }
     }
 
-    /** Reads a stand-alone DevInf document (stored device information). */
-    static DevInf readDevInf(XmlNode root) {
-        if (!root.name.equals("DevInf")) {
-            throw new Bad(Problem.STRUCTURE, "root element is <" + root.name + ">, not <DevInf>");
+    /** Reads a stand-alone DevInf document (stored device information); empty when it is not one. */
+    public static Optional<DevInf> readDevInf(Element root) {
+        try {
+            return Optional.of(devInfRoot(root));
+        } catch (Bad b) {
+            return Optional.empty();
+        }
+    }
+
+    private static DevInf devInfRoot(Element root) {
+        if (!root.name().equals("DevInf")) {
+            throw new Bad(Problem.STRUCTURE, "root element is <" + root.name() + ">, not <DevInf>");
         }
         return devInf(root);
     }
 
-    private SyncMessage message(XmlNode root) {
-        if (!root.name.equals("SyncML")) {
-            throw new Bad(Problem.STRUCTURE, "root element is <" + root.name + ">, not <SyncML>");
+    private SyncMessage message(Element root) {
+        if (!root.name().equals("SyncML")) {
+            throw new Bad(Problem.STRUCTURE, "root element is <" + root.name() + ">, not <SyncML>");
         }
-        XmlNode hdr = required(root, "SyncHdr");
-        XmlNode body = required(root, "SyncBody");
+        Element hdr = required(root, "SyncHdr");
+        Element body = required(root, "SyncBody");
         SyncHeader header = header(hdr);
         List<Command> cmds = new ArrayList<>();
         boolean fin = false;
-        for (XmlNode c : body.children()) {
-            if (c.name.equals("Final")) {
+        for (Element c : body.children()) {
+            if (c.name().equals("Final")) {
                 fin = true;
             } else {
                 cmds.add(command(c));
@@ -91,7 +108,7 @@ final class SyncMlReader {
         return new SyncMessage(header, cmds, fin);
     }
 
-    private static SyncHeader header(XmlNode h) {
+    private static SyncHeader header(Element h) {
         String verDtd = requiredText(h, "VerDTD");
         SyncMlVersion version = SyncMlVersion.ofVerDtd(verDtd)
                 .orElseThrow(() -> new Bad(Problem.VERSION, "unsupported SyncML version " + verDtd));
@@ -100,11 +117,11 @@ final class SyncMlReader {
                 cred(h.child("Cred")), meta(h.child("Meta")));
     }
 
-    private Command command(XmlNode c) {
+    private Command command(Element c) {
         if (++commands > limits.maxCommands()) {
             throw new Bad(Problem.LIMIT, "more than " + limits.maxCommands() + " commands");
         }
-        return switch (c.name) {
+        return switch (c.name()) {
             case "Status" -> new Status(requiredText(c, "CmdID"), requiredText(c, "MsgRef"), requiredText(c, "CmdRef"),
                     requiredText(c, "Cmd"), c.allTexts("TargetRef"), c.allTexts("SourceRef"), cred(c.child("Cred")),
                     chal(c.child("Chal")), number(requiredText(c, "Data"), "Status/Data"), items(c));
@@ -134,7 +151,7 @@ final class SyncMlReader {
                     requiredLocation(c, "Source"), cred(c.child("Cred")), meta(c.child("Meta")), mapItems(c));
             case "Atomic" -> new Atomic(requiredText(c, "CmdID"), c.has("NoResp"), meta(c.child("Meta")), nested(c));
             case "Sequence" -> new Sequence(requiredText(c, "CmdID"), c.has("NoResp"), meta(c.child("Meta")), nested(c));
-            default -> new UnknownCommand(c.name, c.childText("CmdID") == null ? "" : c.childText("CmdID"));
+            default -> new UnknownCommand(c.name(), c.childText("CmdID") == null ? "" : c.childText("CmdID"));
         };
     }
 
@@ -142,20 +159,20 @@ final class SyncMlReader {
             "CmdID", "NoResp", "Cred", "Target", "Source", "Meta", "NumberOfChanges");
 
     /** The commands inside Sync, Atomic and Sequence. */
-    private List<Command> nested(XmlNode parent) {
+    private List<Command> nested(Element parent) {
         List<Command> out = new ArrayList<>();
-        for (XmlNode c : parent.children()) {
-            if (!NON_COMMANDS.contains(c.name)) {
+        for (Element c : parent.children()) {
+            if (!NON_COMMANDS.contains(c.name())) {
                 out.add(command(c));
             }
         }
         return out;
     }
 
-    private List<Item> items(XmlNode cmd) {
+    private List<Item> items(Element cmd) {
         List<Item> out = new ArrayList<>(1);
-        for (XmlNode i : cmd.children()) {
-            if (i.name.equals("Item")) {
+        for (Element i : cmd.children()) {
+            if (i.name().equals("Item")) {
                 if (++items > limits.maxItems()) {
                     throw new Bad(Problem.LIMIT, "more than " + limits.maxItems() + " items");
                 }
@@ -165,38 +182,38 @@ final class SyncMlReader {
         return out;
     }
 
-    private static Item item(XmlNode i) {
-        XmlNode sp = i.child("SourceParent");
-        XmlNode tp = i.child("TargetParent");
+    private static Item item(Element i) {
+        Element sp = i.child("SourceParent");
+        Element tp = i.child("TargetParent");
         return new Item(location(i.child("Target")), location(i.child("Source")),
                 sp == null ? null : sp.childText("LocURI"), tp == null ? null : tp.childText("LocURI"),
                 i.has("Meta") ? meta(i.child("Meta")) : null, data(i.child("Data")), i.has("MoreData"));
     }
 
-    private static ItemData data(XmlNode d) {
+    private static ItemData data(Element d) {
         if (d == null) {
             return null;
         }
-        XmlNode devInf = d.child("DevInf");
+        Element devInf = d.child("DevInf");
         if (devInf != null) {
             return new ItemData.DevInfData(devInf(devInf));
         }
-        XmlNode anchor = d.child("Anchor");
+        Element anchor = d.child("Anchor");
         if (anchor != null) {
             return new ItemData.AnchorData(anchor(anchor));
         }
         return new ItemData.Text(d.text());
     }
 
-    private static List<MapItem> mapItems(XmlNode m) {
+    private static List<MapItem> mapItems(Element m) {
         List<MapItem> out = new ArrayList<>();
-        for (XmlNode mi : m.all("MapItem")) {
+        for (Element mi : m.all("MapItem")) {
             out.add(new MapItem(requiredLocation(mi, "Target"), requiredLocation(mi, "Source")));
         }
         return out;
     }
 
-    private static Cred cred(XmlNode c) {
+    private static Cred cred(Element c) {
         if (c == null) {
             return null;
         }
@@ -204,25 +221,25 @@ final class SyncMlReader {
         return new Cred(meta(c.child("Meta")), data == null ? "" : data);
     }
 
-    private static Chal chal(XmlNode c) {
+    private static Chal chal(Element c) {
         return c == null ? null : new Chal(meta(c.child("Meta")));
     }
 
-    private static Meta meta(XmlNode m) {
+    private static Meta meta(Element m) {
         if (m == null) {
             return Meta.EMPTY;
         }
-        XmlNode anchor = m.child("Anchor");
+        Element anchor = m.child("Anchor");
         return new Meta(m.childText("Format"), m.childText("Type"), m.childText("Mark"), longOrNull(m, "Size"),
                 anchor == null ? null : anchor(anchor), m.childText("Version"), m.childText("NextNonce"),
                 longOrNull(m, "MaxMsgSize"), longOrNull(m, "MaxObjSize"), m.allTexts("EMI"));
     }
 
-    private static Anchor anchor(XmlNode a) {
+    private static Anchor anchor(Element a) {
         return new Anchor(a.childText("Last"), a.childText("Next"));
     }
 
-    private static Location location(XmlNode l) {
+    private static Location location(Element l) {
         if (l == null) {
             return null;
         }
@@ -230,23 +247,23 @@ final class SyncMlReader {
         return new Location(uri == null ? "" : uri, l.childText("LocName"));
     }
 
-    private static Location requiredLocation(XmlNode parent, String name) {
-        XmlNode l = parent.child(name);
+    private static Location requiredLocation(Element parent, String name) {
+        Element l = parent.child(name);
         if (l == null || l.childText("LocURI") == null) {
-            throw new Bad(Problem.STRUCTURE, "<" + parent.name + "> lacks <" + name + "><LocURI>");
+            throw new Bad(Problem.STRUCTURE, "<" + parent.name() + "> lacks <" + name + "><LocURI>");
         }
         return location(l);
     }
 
     // --- DevInf ---
 
-    private static DevInf devInf(XmlNode d) {
+    private static DevInf devInf(Element d) {
         List<DataStore> stores = new ArrayList<>();
-        for (XmlNode ds : d.all("DataStore")) {
+        for (Element ds : d.all("DataStore")) {
             stores.add(dataStore(ds));
         }
         List<CtCap> caps = new ArrayList<>();
-        for (XmlNode c : d.all("CTCap")) {
+        for (Element c : d.all("CTCap")) {
             if (c.has("Property")) {
                 caps.add(ctCap(c));
             } else {
@@ -254,7 +271,7 @@ final class SyncMlReader {
             }
         }
         List<Ext> exts = new ArrayList<>();
-        for (XmlNode e : d.all("Ext")) {
+        for (Element e : d.all("Ext")) {
             exts.add(new Ext(e.childText("XNam"), e.allTexts("XVal")));
         }
         return new DevInf(d.childText("VerDTD"), d.childText("Man"), d.childText("Mod"), d.childText("OEM"),
@@ -262,15 +279,15 @@ final class SyncMlReader {
                 d.has("UTC"), d.has("SupportLargeObjs"), d.has("SupportNumberOfChanges"), stores, caps, exts);
     }
 
-    private static DataStore dataStore(XmlNode ds) {
+    private static DataStore dataStore(Element ds) {
         List<CtCap> caps = new ArrayList<>();
-        for (XmlNode c : ds.all("CTCap")) {
+        for (Element c : ds.all("CTCap")) {
             caps.add(ctCap(c));
         }
-        XmlNode mem = ds.child("DSMem");
-        XmlNode syncCap = ds.child("SyncCap");
+        Element mem = ds.child("DSMem");
+        Element syncCap = ds.child("SyncCap");
         List<FilterCap> filterCaps = new ArrayList<>();
-        for (XmlNode f : ds.all("FilterCap")) {
+        for (Element f : ds.all("FilterCap")) {
             filterCaps.add(new FilterCap(f.childText("CTType"), f.childText("VerCT"), f.allTexts("FilterKeyword"),
                     f.allTexts("PropName")));
         }
@@ -282,16 +299,16 @@ final class SyncMlReader {
     }
 
     /** DevInf 1.2 CTCap: CTType, VerCT, FieldLevel?, Property+. */
-    private static CtCap ctCap(XmlNode c) {
+    private static CtCap ctCap(Element c) {
         List<CtProperty> props = new ArrayList<>();
-        for (XmlNode p : c.all("Property")) {
+        for (Element p : c.all("Property")) {
             List<CtParam> params = new ArrayList<>();
-            for (XmlNode pp : p.all("PropParam")) {
+            for (Element pp : p.all("PropParam")) {
                 params.add(new CtParam(pp.childText("ParamName"), pp.childText("DataType"), pp.allTexts("ValEnum"),
                         pp.childText("DisplayName")));
             }
             props.add(new CtProperty(p.childText("PropName"), p.childText("DataType"), intOrNull(p, "MaxOccur"),
-                    intOrNull(p, "MaxSize"), p.has("NoTruncate"), p.allTexts("ValEnum"), p.childText("DisplayName"),
+                    p.has("MaxSize") ? intOrNull(p, "MaxSize") : intOrNull(p, "Size"), p.has("NoTruncate"), p.allTexts("ValEnum"), p.childText("DisplayName"),
                     params));
         }
         return new CtCap(c.childText("CTType"), c.childText("VerCT"), c.has("FieldLevel"), props);
@@ -301,14 +318,14 @@ final class SyncMlReader {
      * DevInf 1.0/1.1 CTCap: a flat sequence {@code (CTType, (PropName, ValEnum*, DataType?, Size?, DisplayName?,
      * (ParamName, ValEnum*, DataType?, Size?, DisplayName?)*)*)+}, regrouped here by the element that opens each group.
      */
-    private static List<CtCap> flatCtCaps(XmlNode c) {
+    private static List<CtCap> flatCtCaps(Element c) {
         List<CtCap> out = new ArrayList<>();
         FlatCap cap = null;
         FlatProp prop = null;
         FlatParam param = null;
-        for (XmlNode n : c.children()) {
+        for (Element n : c.children()) {
             String v = n.text().trim();
-            switch (n.name) {
+            switch (n.name()) {
                 case "CTType" -> {
                     if (cap != null) {
                         out.add(cap.build());
@@ -346,7 +363,7 @@ final class SyncMlReader {
                         prop.dataType = v;
                     }
                 }
-                case "Size" -> {
+                case "Size", "MaxSize" -> {
                     if (param == null && prop != null) {
                         prop.size = number(v, "CTCap/Size");
                     }
@@ -415,13 +432,13 @@ final class SyncMlReader {
         }
     }
 
-    private static ContentTypeRef ctRef(XmlNode r) {
+    private static ContentTypeRef ctRef(Element r) {
         return r == null ? null : new ContentTypeRef(r.childText("CTType"), r.childText("VerCT"));
     }
 
-    private static List<ContentTypeRef> ctRefs(XmlNode parent, String name) {
+    private static List<ContentTypeRef> ctRefs(Element parent, String name) {
         List<ContentTypeRef> out = new ArrayList<>();
-        for (XmlNode r : parent.all(name)) {
+        for (Element r : parent.all(name)) {
             out.add(ctRef(r));
         }
         return out;
@@ -429,15 +446,15 @@ final class SyncMlReader {
 
     // --- scalars ---
 
-    private static XmlNode required(XmlNode parent, String name) {
-        XmlNode n = parent.child(name);
+    private static Element required(Element parent, String name) {
+        Element n = parent.child(name);
         if (n == null) {
-            throw new Bad(Problem.STRUCTURE, "<" + parent.name + "> lacks <" + name + ">");
+            throw new Bad(Problem.STRUCTURE, "<" + parent.name() + "> lacks <" + name + ">");
         }
         return n;
     }
 
-    private static String requiredText(XmlNode parent, String name) {
+    private static String requiredText(Element parent, String name) {
         return required(parent, name).text().trim();
     }
 
@@ -449,12 +466,12 @@ final class SyncMlReader {
         }
     }
 
-    private static Integer intOrNull(XmlNode parent, String name) {
+    private static Integer intOrNull(Element parent, String name) {
         String s = parent.childText(name);
         return s == null ? null : number(s, name);
     }
 
-    private static Long longOrNull(XmlNode parent, String name) {
+    private static Long longOrNull(Element parent, String name) {
         String s = parent.childText(name);
         if (s == null) {
             return null;
@@ -471,7 +488,7 @@ final class SyncMlReader {
     }
 
     /** Stackless: a malformed message is an expected input, not a bug. */
-    static final class Bad extends RuntimeException {
+    private static final class Bad extends RuntimeException {
         final Problem problem;
 
         Bad(Problem problem, String message) {
