@@ -8,6 +8,8 @@ import io.syncgw.codec.DecodeResult;
 import io.syncgw.codec.DecodeResult.Malformed;
 import io.syncgw.codec.DecodeResult.Problem;
 import io.syncgw.codec.DecoderLimits;
+import io.syncgw.codec.tree.Element;
+import io.syncgw.codec.tree.SyncMlTreeReader;
 import io.syncgw.codec.SyncMlDecoder;
 import java.util.ArrayDeque;
 import javax.xml.stream.XMLInputFactory;
@@ -33,7 +35,7 @@ import javax.xml.stream.XMLStreamException;
  *   <tr><td>maxDepth</td><td>element nesting</td><td>32</td></tr>
  *   <tr><td>maxElements</td><td>elements in the document</td><td>200,000</td></tr>
  *   <tr><td>maxTextChars</td><td>characters of one element's text</td><td>4 Mi</td></tr>
- *   <tr><td>maxCommands / maxItems</td><td>checked by {@link SyncMlReader}</td><td>10,000 each</td></tr>
+ *   <tr><td>maxCommands / maxItems</td><td>checked by {@link SyncMlTreeReader}</td><td>10,000 each</td></tr>
  * </table>
  * A DOCTYPE is accepted but never resolved; an internal subset (where entities would be declared) is a syntax error
  * for the asynchronous scanner; entity references other than the five predefined ones and processing instructions
@@ -48,9 +50,9 @@ public final class SyncMlXmlDecoder implements SyncMlDecoder {
 
     private final DecoderLimits limits;
     private final AsyncXMLStreamReader<AsyncByteArrayFeeder> reader;
-    private final ArrayDeque<XmlNode> stack = new ArrayDeque<>();
+    private final ArrayDeque<Element> stack = new ArrayDeque<>();
     private State state = State.PROLOG;
-    private XmlNode root;
+    private Element root;
     private long bytesFed;
     private int elements;
     private DecodeResult result = DecodeResult.NEED_MORE_INPUT;
@@ -149,7 +151,7 @@ public final class SyncMlXmlDecoder implements SyncMlDecoder {
                     if (stack.size() >= limits.maxDepth()) {
                         return fail(Problem.LIMIT, "nesting deeper than " + limits.maxDepth(), offset());
                     }
-                    XmlNode node = new XmlNode(reader.getLocalName());
+                    Element node = new Element(reader.getLocalName());
                     if (stack.isEmpty()) {
                         if (root != null) {
                             return fail(Problem.SYNTAX, "second root element", offset());
@@ -170,7 +172,7 @@ public final class SyncMlXmlDecoder implements SyncMlDecoder {
                 case XMLStreamConstants.CHARACTERS:
                 case XMLStreamConstants.CDATA:
                 case XMLStreamConstants.SPACE: {
-                    XmlNode top = stack.peek();
+                    Element top = stack.peek();
                     if (top == null) {
                         break; // whitespace in the prolog
                     }
@@ -179,7 +181,7 @@ public final class SyncMlXmlDecoder implements SyncMlDecoder {
                     }
                     String text = reader.getText();
                     if (top.textLength() + (long) text.length() > limits.maxTextChars()) {
-                        return fail(Problem.LIMIT, "text of <" + top.name + "> longer than " + limits.maxTextChars()
+                        return fail(Problem.LIMIT, "text of <" + top.name() + "> longer than " + limits.maxTextChars()
                                 + " characters", offset());
                     }
                     top.appendText(text);
@@ -209,7 +211,7 @@ public final class SyncMlXmlDecoder implements SyncMlDecoder {
 
     private DecodeResult complete() {
         state = State.DONE;
-        result = SyncMlReader.read(root, limits);
+        result = SyncMlTreeReader.read(root, limits);
         if (result instanceof Malformed) {
             state = State.FAILED;
         }

@@ -4,8 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A minimal UTF-8 XML writer into a growable byte array. No indentation and no namespace bookkeeping: every
- * element's output is independent of what came before, which is what lets the encoder size commands exactly.
+ * A minimal UTF-8 XML writer into a growable byte array, used by {@link XmlElementSink}. No indentation and no
+ * namespace bookkeeping: every element's output is independent of what came before, which is what lets the encoder
+ * size commands exactly.
  *
  * <p>Characters XML 1.0 cannot carry (controls other than TAB/LF/CR, unpaired surrogates, U+FFFE/U+FFFF) are
  * written as U+FFFD, so the output is always well-formed.
@@ -26,10 +27,6 @@ final class XmlOutput {
 
     byte[] toByteArray() {
         return Arrays.copyOf(buf, len);
-    }
-
-    void reset() {
-        len = 0;
     }
 
     XmlOutput raw(String ascii) {
@@ -57,27 +54,8 @@ final class XmlOutput {
         return raw("<").raw(name).raw("/>");
     }
 
-    /** {@code <name>text</name>}, skipped entirely when text is null. */
-    XmlOutput element(String name, String text) {
-        if (text != null) {
-            start(name).text(text).end(name);
-        }
-        return this;
-    }
-
-    XmlOutput element(String name, String namespace, String text) {
-        if (text != null) {
-            start(name, namespace).text(text).end(name);
-        }
-        return this;
-    }
-
-    XmlOutput element(String name, Number value) {
-        return value == null ? this : element(name, value.toString());
-    }
-
-    XmlOutput flag(String name, boolean present) {
-        return present ? empty(name) : this;
+    XmlOutput empty(String name, String namespace) {
+        return raw("<").raw(name).raw(" xmlns=\"").raw(namespace).raw("\"/>");
     }
 
     /** Escaped character data. */
