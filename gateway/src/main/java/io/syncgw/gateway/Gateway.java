@@ -21,8 +21,11 @@ import reactor.core.scheduler.Schedulers;
  * {@code serve} and for the tests that run the whole stack.
  */
 public final class Gateway implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Gateway.class);
+
     private final SessionRegistry sessions;
     private final GatewayServer server;
+    private final reactor.core.Disposable housekeeping;
 
     /** What {@code serve} is told by options and environment. */
     public record Settings(String bind, int port, Duration sessionTimeout, long maxMessageBytes, int maxSessions,
@@ -46,9 +49,31 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private Gateway(SessionRegistry sessions, GatewayServer server) {
+    private Gateway(SessionRegistry sessions, GatewayServer server, reactor.core.Disposable housekeeping) {
         this.sessions = sessions;
         this.server = server;
+        this.housekeeping = housekeeping;
+    }
+
+    /**
+     * Every minute: drop the spooled chunks of large objects whose session ended without the last chunk (older than
+     * twice the session timeout, at least an hour). Any node may do it; doing it twice is harmless.
+     */
+    private static reactor.core.Disposable housekeeping(R2dbcSyncStore store, Duration sessionTimeout) {
+        Duration keep = sessionTimeout.multipliedBy(2).compareTo(Duration.ofHours(1)) < 0 ? Duration.ofHours(1)
+                : sessionTimeout.multipliedBy(2);
+        return reactor.core.publisher.Flux.interval(Duration.ofMinutes(1), Duration.ofMinutes(1))
+                .concatMap(t -> store.purgeChunksBefore(java.time.Instant.now().minus(keep))
+                        .doOnNext(n -> {
+                            if (n > 0) {
+                                LOG.info("dropped {} chunks of large objects that never ended", n);
+                            }
+                        })
+                        .onErrorResume(e -> {
+                            LOG.warn("housekeeping failed: {}", e.toString());
+                            return reactor.core.publisher.Mono.empty();
+                        }))
+                .subscribe();
     }
 
     /** Starts serving on {@code database} (migrated). Blocks until the port is bound. */
@@ -67,16 +92,17 @@ public final class Gateway implements AutoCloseable {
                 EngineConfig.DEFAULT.defaultClientMaxMsgSize(), EngineConfig.DEFAULT.conflictPolicy(),
                 EngineConfig.DEFAULT.maxAuthAttempts(), Version.current(), Clock.systemUTC());
         SyncMlXmlEncoder encoder = new SyncMlXmlEncoder();
-        SyncEngine engine = new SyncEngine(config, new R2dbcSyncStore(database), encoder,
-                NonceSource.create(nonceSecret), credentials, Schedulers.parallel());
+        R2dbcSyncStore store = new R2dbcSyncStore(database);
+        SyncEngine engine = new SyncEngine(config, store, encoder, NonceSource.create(nonceSecret), credentials,
+                Schedulers.parallel());
         SessionRegistry registry = new SessionRegistry(engine, s.sessionTimeout(), s.maxSessions(), Clock.systemUTC());
         DecoderLimits limits = new DecoderLimits(s.maxMessageBytes(), DecoderLimits.DEFAULT.maxDepth(),
                 DecoderLimits.DEFAULT.maxElements(), (int) Math.min(Integer.MAX_VALUE, s.maxMessageBytes()),
                 DecoderLimits.DEFAULT.maxCommands(), DecoderLimits.DEFAULT.maxItems());
         SyncHandler handler = new SyncHandler(registry, encoder, limits, s.publicUrl());
         try {
-            return new Gateway(registry, new GatewayServer(s.bind(), s.port(), handler, () -> true,
-                    Duration.ofMinutes(2)));
+            GatewayServer server = new GatewayServer(s.bind(), s.port(), handler, () -> true, Duration.ofMinutes(2));
+            return new Gateway(registry, server, housekeeping(store, s.sessionTimeout()));
         } catch (RuntimeException e) {
             registry.close();
             throw new IllegalStateException("cannot listen on " + s.bind() + ":" + s.port() + ": " + e.getMessage(), e);
@@ -93,6 +119,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        housekeeping.dispose();
         server.close();
         sessions.close();
     }

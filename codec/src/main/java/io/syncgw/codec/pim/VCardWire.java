@@ -281,7 +281,7 @@ final class VCardWire {
      * break never starts with a space or tab: readers (ez-vcard among them) take that for an RFC 2425 fold and drop
      * the character, so it is written as {@code =20} / {@code =09}.
      */
-    private static void foldQuotedPrintable(CharSequence header, String encoded, StringBuilder out) {
+    static void foldQuotedPrintable(CharSequence header, String encoded, StringBuilder out) {
         out.append(header);
         int lineLength = header.length();
         boolean valueOnLine = false;

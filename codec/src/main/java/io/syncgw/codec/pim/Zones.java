@@ -526,10 +526,10 @@ final class Zones {
      * The 1.0 lines describing a zone for the years concerned: {@code TZ:} the standard offset at
      * {@code reference}, and one {@code DAYLIGHT:TRUE;offset;start;end;std;dst} per daylight saving period
      * overlapping those years (start and end in UTC), or {@code DAYLIGHT:FALSE} when there is none. At most
-     * {@code maxPeriods} periods are written.
+     * {@code maxPeriods} periods are written. The names come from {@code zone} (may be {@code null}: no names).
      */
-    static List<CalLine> tz10Lines(ZoneId zone, Instant reference, int fromYear, int toYear, int maxPeriods) {
-        ZoneRules rules = zone.getRules();
+    static List<CalLine> tz10Lines(ZoneRules rules, ZoneId zone, Instant reference, int fromYear, int toYear,
+            int maxPeriods) {
         List<CalLine> lines = new ArrayList<>();
         ZoneOffset std = rules.getStandardOffset(reference);
         lines.add(CalLine.of("TZ", offset10(std)));
@@ -548,7 +548,8 @@ final class Zones {
                 }
                 daylight.add(CalLine.of("DAYLIGHT", "TRUE;" + offset10(t.getOffsetAfter()) + ";"
                         + CalTime.formatUtc(t.getInstant()) + ";" + CalTime.formatUtc(end.getInstant()) + ";"
-                        + name(zone, end.getInstant()) + ";" + name(zone, t.getInstant())));
+                        + (zone == null ? "" : name(zone, end.getInstant())) + ";"
+                        + (zone == null ? "" : name(zone, t.getInstant()))));
                 t = end;
             }
             t = rules.nextTransition(t.getInstant());

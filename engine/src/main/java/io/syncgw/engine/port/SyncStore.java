@@ -39,4 +39,10 @@ public interface SyncStore {
 
     /** Current content of items, by id. Items that no longer exist are absent from the map. */
     Mono<Map<Long, StoredItem>> loadItems(long accountId, Collection<Long> itemIds);
+
+    /** The spooled chunks of a large object, concatenated in order; "" when there are none. */
+    Mono<String> loadChunks(long deviceId, String datastore, String luid);
+
+    /** Drops spooled chunks older than {@code before}: objects whose session ended without the last chunk. */
+    Mono<Long> purgeChunksBefore(java.time.Instant before);
 }

@@ -23,12 +23,17 @@ import java.util.Set;
  * @param itemPrunes after a refresh from the client: live items of the datastore not mapped to the device (those it
  *                   did not send) are deleted
  * @param anchors    anchors committed because the session completed
+ * @param chunkAppends  chunks of large objects from the device, spooled until the last one arrives
+ * @param chunkDiscards spooled chunks no longer needed (assembled, refused, abandoned)
  */
 public record WriteBatch(long accountId, long deviceId, String nonce, DevInfUpdate devInf, List<String> resets,
                          List<NewItem> inserts, List<ItemUpdate> updates, List<ItemDelete> deletes,
                          List<MapUpsert> mapUpserts, List<MapRemove> mapRemoves, List<MappingPrune> prunes,
-                         List<ItemPrune> itemPrunes, List<AnchorCommit> anchors) {
+                         List<ItemPrune> itemPrunes, List<AnchorCommit> anchors, List<ChunkAppend> chunkAppends,
+                         List<ChunkDiscard> chunkDiscards) {
     public WriteBatch {
+        chunkAppends = List.copyOf(chunkAppends);
+        chunkDiscards = List.copyOf(chunkDiscards);
         resets = List.copyOf(resets);
         inserts = List.copyOf(inserts);
         updates = List.copyOf(updates);
@@ -43,7 +48,20 @@ public record WriteBatch(long accountId, long deviceId, String nonce, DevInfUpda
     public boolean isEmpty() {
         return nonce == null && devInf == null && resets.isEmpty() && inserts.isEmpty() && updates.isEmpty()
                 && deletes.isEmpty() && mapUpserts.isEmpty() && mapRemoves.isEmpty() && prunes.isEmpty()
-                && itemPrunes.isEmpty() && anchors.isEmpty();
+                && itemPrunes.isEmpty() && anchors.isEmpty() && chunkAppends.isEmpty() && chunkDiscards.isEmpty();
+    }
+
+    /**
+     * One chunk of a large object (RepPro §5.1.13 MoreData), spooled so that a slow upload holds no memory between
+     * messages. Discards run before appends, so a restarted object replaces its old chunks.
+     *
+     * @param index position of the chunk in its object, from 0
+     */
+    public record ChunkAppend(String datastore, String luid, int index, String data) {
+    }
+
+    /** Drops the spooled chunks of one object. */
+    public record ChunkDiscard(String datastore, String luid) {
     }
 
     /** Device information to store: the document as XML, and its hash to skip rewriting an unchanged one. */

@@ -20,6 +20,8 @@ final class BatchBuilder {
     final List<WriteBatch.MappingPrune> prunes = new ArrayList<>();
     final List<WriteBatch.ItemPrune> itemPrunes = new ArrayList<>();
     final List<WriteBatch.AnchorCommit> anchors = new ArrayList<>();
+    final List<WriteBatch.ChunkAppend> chunkAppends = new ArrayList<>();
+    final List<WriteBatch.ChunkDiscard> chunkDiscards = new ArrayList<>();
 
     BatchBuilder(long accountId, long deviceId) {
         this.accountId = accountId;
@@ -41,7 +43,7 @@ final class BatchBuilder {
 
     WriteBatch build() {
         return new WriteBatch(accountId, deviceId, nonce, devInf, resets, inserts, updates, deletes,
-                List.copyOf(mapUpserts.values()), mapRemoves, prunes, itemPrunes, anchors);
+                List.copyOf(mapUpserts.values()), mapRemoves, prunes, itemPrunes, anchors, chunkAppends, chunkDiscards);
     }
 
     boolean isEmpty() {

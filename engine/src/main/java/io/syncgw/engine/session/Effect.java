@@ -36,6 +36,10 @@ public sealed interface Effect {
     record LoadItems(long accountId, List<Long> itemIds) implements Effect {
     }
 
+    /** The spooled chunks of a large object whose last chunk arrived. */
+    record LoadChunks(long deviceId, String datastore, String luid) implements Effect {
+    }
+
     /**
      * Send this reply; the message is handled.
      *

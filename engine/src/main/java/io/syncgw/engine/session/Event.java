@@ -45,6 +45,9 @@ public sealed interface Event {
     record ItemsLoaded(Map<Long, StoredItem> items) implements Event {
     }
 
+    record ChunksLoaded(String datastore, String luid, String data) implements Event {
+    }
+
     /** An effect failed because the store is unavailable (or failed unexpectedly). */
     record StoreFailed(Throwable cause) implements Event {
     }

@@ -184,6 +184,10 @@ public final class SessionMachine {
         if (e instanceof Event.Written wr) {
             w.written = true;
             applyWriteResult(w, wr.result());
+            for (SessionState.PartialItem p : s.partials.values()) {
+                p.chunksStored += p.chunksHere; // spooled now: a later message loads them
+                p.chunksHere = 0;
+            }
             return advance(s);
         }
         if (e instanceof Event.PendingLoaded p) {
@@ -195,6 +199,10 @@ public final class SessionMachine {
         }
         if (e instanceof Event.ItemsLoaded l) {
             w.contents = l.items();
+            return advance(s);
+        }
+        if (e instanceof Event.ChunksLoaded c) {
+            w.spooled.put(c.datastore() + "/" + c.luid(), c.data());
             return advance(s);
         }
         throw new IllegalStateException("unexpected event " + e.getClass().getSimpleName());
@@ -372,7 +380,20 @@ public final class SessionMachine {
                 continue;
             }
             StoreSession st = storeFor(s, sync.targetUri());
-            if (st == null || w.facts.containsKey(st.id()) || !st.mode.clientSends()) {
+            if (st == null || !st.mode.clientSends()) {
+                continue;
+            }
+            for (ItemCommand ic : itemCommands(sync.commands())) {
+                for (Item i : ic.items()) {
+                    String key = st.id() + "/" + luidOf(i);
+                    SessionState.PartialItem p = s.partials.get(key);
+                    if (p != null && !i.moreData() && p.chunksStored > 0 && !w.spooled.containsKey(key)) {
+                        // the last chunk of a large object: fetch what earlier messages spooled
+                        return new Effect.LoadChunks(s.device.id(), st.id(), p.luid);
+                    }
+                }
+            }
+            if (w.facts.containsKey(st.id())) {
                 continue;
             }
             Set<String> luids = new LinkedHashSet<>();
@@ -425,6 +446,9 @@ public final class SessionMachine {
         Work w = s.work;
         boolean hadSync = w.msg.commands().stream().anyMatch(c -> c instanceof Sync);
         if (s.stage == Stage.CLIENT_SYNC || s.stage == Stage.INIT && hadSync) {
+            for (SessionState.PartialItem p : List.copyOf(s.partials.values())) {
+                noEndOfData(s, p); // the package ended without the object's last chunk
+            }
             for (StoreSession st : s.stores.values()) {
                 if (st.mode.clientSendsAll()) {
                     // the device no longer has what it did not send: the server will send it again
@@ -623,7 +647,10 @@ public final class SessionMachine {
             int st = switch (code) {
                 case AlertCode.NEXT_MESSAGE, AlertCode.DISPLAY -> StatusCode.OK;
                 case AlertCode.NO_END_OF_DATA -> {
-                    s.partials.clear(); // the client gave up on a large object: drop what arrived of it
+                    // the client gave up on a large object: drop what arrived of it
+                    for (SessionState.PartialItem p : List.copyOf(s.partials.values())) {
+                        abandon(s, p);
+                    }
                     yield StatusCode.OK;
                 }
                 case AlertCode.SUSPEND -> {
@@ -893,41 +920,97 @@ public final class SessionMachine {
     }
 
     /**
-     * A chunk of a large object (RepPro §5.1.13 MoreData): kept until the last chunk, then the whole item. Returns
-     * the whole text, or null after answering a chunk with 213 or a failure with its status.
+     * A chunk of a large object (RepPro §5.1.13 MoreData): spooled to the store until the last chunk, then the whole
+     * item. The first chunk's {@code Size} is checked against MaxObjSize (416), what arrives against that Size (424
+     * as soon as it is exceeded, or when the last chunk leaves it short); without a Size, against MaxObjSize (413).
+     * Returns the whole text, or null after answering a chunk with 213 or a failure with its status (then nothing of
+     * the object is kept).
      */
     private String assemble(SessionState s, StoreSession st, ItemCommand cmd, Item item, String luid, String type,
                             StatusDraft sd) {
+        Work w = s.work;
         String key = st.id() + "/" + luid;
         SessionState.PartialItem p = s.partials.get(key);
         if (p == null) {
-            Long size = item.meta() != null ? item.meta().size() : cmd.meta().size();
+            abandonOthers(s, st, luid);
+            Long size = item.meta() != null && item.meta().size() != null ? item.meta().size() : cmd.meta().size();
             if (size != null && size > config.maxObjSize()) {
-                sd.code = StatusCode.REQUEST_ENTITY_TOO_LARGE;
+                sd.code = StatusCode.REQUESTED_SIZE_TOO_BIG;
                 return null;
             }
-            p = new SessionState.PartialItem(cmd.name(), type, size);
+            p = new SessionState.PartialItem(st.id(), luid, cmd.name(), type, size);
             s.partials.put(key, p);
+            w.batch.chunkDiscards.add(new WriteBatch.ChunkDiscard(st.id(), luid)); // whatever an old attempt left
         }
         String chunk = item.text() == null ? "" : item.text();
-        if (p.data.length() + chunk.length() > config.maxObjSize()) {
-            s.partials.remove(key);
-            sd.code = StatusCode.REQUEST_ENTITY_TOO_LARGE;
+        p.bytes += utf8Length(chunk);
+        p.lineFeeds += chunk.chars().filter(c -> c == '\n').count();
+        long limit = p.declaredSize != null ? p.declaredSize : config.maxObjSize();
+        if (p.bytes > limit || p.bytes > config.maxObjSize()) {
+            abandon(s, p);
+            sd.code = p.declaredSize != null ? StatusCode.SIZE_MISMATCH : StatusCode.REQUEST_ENTITY_TOO_LARGE;
+            LOG.info("session {}: large object {} refused: {} bytes arrived, {} allowed", s.sessionId, luid, p.bytes,
+                    limit);
             return null;
         }
-        p.data.append(chunk);
         if (item.moreData()) {
+            w.batch.chunkAppends.add(new WriteBatch.ChunkAppend(st.id(), luid, p.chunksStored + p.chunksHere, chunk));
+            p.chunksHere++;
+            w.unspooled.computeIfAbsent(key, k -> new StringBuilder()).append(chunk);
             sd.code = StatusCode.CHUNKED_ITEM_ACCEPTED;
             return null;
         }
         s.partials.remove(key);
-        String whole = p.data.toString();
-        if (p.declaredSize != null && p.declaredSize != whole.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-                && p.declaredSize != whole.length()) {
+        w.batch.chunkDiscards.add(new WriteBatch.ChunkDiscard(st.id(), luid));
+        // over XML the client's CR LF line ends arrive as LF; its Size counted them as two bytes
+        if (p.declaredSize != null && p.declaredSize != p.bytes && p.declaredSize != p.bytes + p.lineFeeds) {
             sd.code = StatusCode.SIZE_MISMATCH;
+            LOG.info("session {}: large object {} declared {} bytes, {} arrived", s.sessionId, luid, p.declaredSize,
+                    p.bytes);
             return null;
         }
-        return whole;
+        StringBuilder here = w.unspooled.get(key);
+        return w.spooled.getOrDefault(key, "") + (here == null ? "" : here) + chunk;
+    }
+
+    /** A new item while another large object of the store is incomplete: that one will never end (223). */
+    private void abandonOthers(SessionState s, StoreSession st, String luid) {
+        for (SessionState.PartialItem p : List.copyOf(s.partials.values())) {
+            if (p.datastore.equals(st.id()) && !p.luid.equals(luid)) {
+                noEndOfData(s, p);
+            }
+        }
+    }
+
+    /** Tells the client that a large object it started never ended (Alert 223), and drops what arrived of it. */
+    private void noEndOfData(SessionState s, SessionState.PartialItem p) {
+        abandon(s, p);
+        LOG.info("session {}: large object {} ({}) never ended; dropped", s.sessionId, p.luid, p.datastore);
+        s.outbox.add(id -> new Alert(id, false, null, AlertCode.NO_END_OF_DATA, null,
+                List.of(Item.withTarget(p.luid, null))));
+    }
+
+    private static void abandon(SessionState s, SessionState.PartialItem p) {
+        s.partials.remove(p.datastore + "/" + p.luid);
+        s.work.batch.chunkDiscards.add(new WriteBatch.ChunkDiscard(p.datastore, p.luid));
+    }
+
+    private static long utf8Length(String t) {
+        long n = 0;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < t.length() && Character.isLowSurrogate(t.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     // --- Map (§6.8) and the client's statuses for server changes

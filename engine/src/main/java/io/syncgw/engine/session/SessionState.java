@@ -74,14 +74,26 @@ final class SessionState {
         this.respUri = respUri;
     }
 
-    /** A large object arriving in chunks (MoreData), bounded by MaxObjSize. */
+    /**
+     * A large object arriving in chunks (MoreData). Its data is spooled to the store chunk by chunk; only these
+     * counters stay in memory.
+     */
     static final class PartialItem {
+        final String datastore;
+        final String luid;
         final String cmd;
         final String type;
         final Long declaredSize;
-        final StringBuilder data = new StringBuilder();
+        long bytes;
+        long lineFeeds;
+        /** Chunks already written to the store by earlier messages. */
+        int chunksStored;
+        /** Chunks of this message, written with its batch. */
+        int chunksHere;
 
-        PartialItem(String cmd, String type, Long declaredSize) {
+        PartialItem(String datastore, String luid, String cmd, String type, Long declaredSize) {
+            this.datastore = datastore;
+            this.luid = luid;
             this.cmd = cmd;
             this.type = type;
             this.declaredSize = declaredSize;

@@ -142,6 +142,11 @@ public final class SyncSession {
         if (e instanceof Effect.LoadItems l) {
             return store.loadItems(l.accountId(), l.itemIds()).map(Event.ItemsLoaded::new);
         }
+        if (e instanceof Effect.LoadChunks c) {
+            return store.loadChunks(c.deviceId(), c.datastore(), c.luid())
+                    .map(d -> (Event) new Event.ChunksLoaded(c.datastore(), c.luid(), d))
+                    .defaultIfEmpty(new Event.ChunksLoaded(c.datastore(), c.luid(), ""));
+        }
         return Mono.error(new IllegalStateException("unknown effect " + e));
     }
 }

@@ -28,6 +28,10 @@ final class Work {
     /** Changes chosen for the reply, whose content is being loaded. */
     List<PendingChange> chosen;
     Map<Long, StoredItem> contents;
+    /** Spooled chunks of large objects completed by this message, keyed "datastore/luid". */
+    final Map<String, String> spooled = new HashMap<>();
+    /** Chunks of this message not yet spooled (first and last chunk in one message). */
+    final Map<String, StringBuilder> unspooled = new HashMap<>();
     /** Twin keys of this message's items (computing one parses the vCard), by item identity. */
     final Map<io.syncgw.codec.model.Item, String> twinKeys = new java.util.IdentityHashMap<>();
 

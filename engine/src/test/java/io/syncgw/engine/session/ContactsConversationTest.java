@@ -135,6 +135,43 @@ class ContactsConversationTest {
     }
 
     @Test
+    void largeObjectsFromTheClientAreSpooledAndAssembled() {
+        TestClient a = withCards(client("dev-a"), 3);
+        String photo = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Foto;Grete;;;\r\nFN:Grete Foto\r\nPHOTO;ENCODING=b;TYPE=JPEG:"
+                + "SkZJRg".repeat(8_000) + "\r\nNOTE:Größe über alles 日本\r\nEND:VCARD\r\n";
+        a.addLocal("photo.vcf", photo);
+        a.chunkSize = 9_000;
+        TestClient.Result r = sync(a, AlertCode.SLOW_SYNC);
+        assertThat(r.completed).as(r.toString()).isTrue();
+        assertThat(r.statusesForMyChanges).filteredOn(c -> c == 213).hasSize(5);
+        assertThat(store.liveItems("alice", "contacts")).extracting(x -> x.content).contains(photo);
+        assertThat(store.spooledObjects()).isZero();
+    }
+
+    @Test
+    void aLargeObjectThatLiesAboutItsSizeIsRefusedWith424AndNothingIsKept() {
+        TestClient a = client("dev-a");
+        a.addLocal("big.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Big\r\nNOTE:" + "x".repeat(30_000)
+                + "\r\nEND:VCARD\r\n");
+        a.chunkSize = 8_000;
+        a.sizeLie = -5_000; // claims less than it sends: refused as soon as more arrives
+        TestClient.Result r = sync(a, AlertCode.SLOW_SYNC);
+        assertThat(r.statusesForMyChanges).contains(424);
+        assertThat(store.liveItems("alice", "contacts")).isEmpty();
+        assertThat(store.spooledObjects()).isZero();
+
+        TestClient b = client("dev-b");
+        b.addLocal("big.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Big\r\nNOTE:" + "y".repeat(30_000)
+                + "\r\nEND:VCARD\r\n");
+        b.chunkSize = 8_000;
+        b.sizeLie = 7; // claims more than it sends: refused at the last chunk
+        TestClient.Result rb = sync(b, AlertCode.SLOW_SYNC);
+        assertThat(rb.statusesForMyChanges).endsWith(424);
+        assertThat(store.liveItems("alice", "contacts")).isEmpty();
+        assertThat(store.spooledObjects()).isZero();
+    }
+
+    @Test
     void clientPackageOverSeveralMessages() {
         TestClient a = withCards(client("dev-a"), 50);
         a.maxItemsPerMessage = 7;

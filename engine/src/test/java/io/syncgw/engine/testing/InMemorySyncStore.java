@@ -113,6 +113,10 @@ public final class InMemorySyncStore implements SyncStore {
     private Map<Long, Row> items = new TreeMap<>();
     private Map<String, Mapping> mappings = new HashMap<>();
     private final Map<String, StoredAnchor> anchors = new HashMap<>();
+    /** Spooled chunks by "device/datastore/luid", in order, with when each object started. */
+    private final Map<String, List<String>> chunks = new HashMap<>();
+    private final Map<String, java.time.Instant> chunkTimes = new HashMap<>();
+    public java.time.Clock clock = java.time.Clock.systemUTC();
     private long nextId = 1;
     private long seq = 0;
     private volatile boolean unavailable;
@@ -375,6 +379,18 @@ public final class InMemorySyncStore implements SyncStore {
                 }
             }
             purge(it, mp);
+            for (WriteBatch.ChunkDiscard d : b.chunkDiscards()) {
+                chunks.remove(dev + "/" + d.datastore() + "/" + d.luid());
+            }
+            for (WriteBatch.ChunkAppend c : b.chunkAppends()) {
+                String k = dev + "/" + c.datastore() + "/" + c.luid();
+                List<String> list = chunks.computeIfAbsent(k, x -> new ArrayList<>());
+                if (list.size() != c.index()) {
+                    throw new IllegalArgumentException("chunk " + c.index() + " of " + k + " after " + list.size());
+                }
+                list.add(c.data());
+                chunkTimes.putIfAbsent(k, clock.instant());
+            }
             for (WriteBatch.AnchorCommit a : b.anchors()) {
                 StoredAnchor old = anchors.get(dev + "/" + a.datastore());
                 anchors.put(dev + "/" + a.datastore(), new StoredAnchor(a.datastore(), a.clientNext(),
@@ -449,6 +465,32 @@ public final class InMemorySyncStore implements SyncStore {
             }
             return out;
         });
+    }
+
+    @Override
+    public Mono<String> loadChunks(long deviceId, String datastore, String luid) {
+        return call(() -> String.join("", chunks.getOrDefault(deviceId + "/" + datastore + "/" + luid, List.of())));
+    }
+
+    @Override
+    public Mono<Long> purgeChunksBefore(java.time.Instant before) {
+        return call(() -> {
+            long n = 0;
+            for (var it = chunkTimes.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (e.getValue().isBefore(before)) {
+                    chunks.remove(e.getKey());
+                    it.remove();
+                    n++;
+                }
+            }
+            return n;
+        });
+    }
+
+    /** Spooled chunk objects (tests). */
+    public synchronized int spooledObjects() {
+        return (int) chunks.values().stream().filter(l -> !l.isEmpty()).count();
     }
 
     /** Mappings of a device (tests). */

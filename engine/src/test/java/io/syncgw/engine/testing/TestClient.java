@@ -63,6 +63,10 @@ public final class TestClient {
     public String contentType = "text/vcard";
     public String targetUri = "contacts";
     public int maxItemsPerMessage = Integer.MAX_VALUE;
+    /** Items longer than this go out as large objects, one chunk per message (0: never). */
+    public int chunkSize;
+    /** Make the chunked objects lie about their size by this many bytes (tests of 424). */
+    public long sizeLie;
     public SyncMlVersion version = SyncMlVersion.V1_2;
     /** Datastores alerted besides contacts (their sync is not run): e.g. "calendar". */
     public List<String> extraTargets = List.of();
@@ -257,6 +261,7 @@ public final class TestClient {
                 }
             }
         }
+        changes = chunked(changes);
         List<Command> pending = statusesFor(reply, 200);
         for (Command c : reply.commands()) {
             if (c instanceof Get g) {
@@ -271,8 +276,12 @@ public final class TestClient {
             List<Command> syncCmds = new ArrayList<>();
             int n = 0;
             while (i < changes.size() && n < maxItemsPerMessage) {
-                syncCmds.add(changes.get(i++));
+                ItemCommand unit = changes.get(i++);
+                syncCmds.add(unit);
                 n++;
+                if (unit.items().get(0).moreData()) {
+                    break; // the rest of a large object goes in the next message
+                }
             }
             boolean last = i >= changes.size();
             cmds.add(new Sync("0", false, null, Location.of(targetUri), Location.of("./contacts"), Meta.EMPTY,
@@ -311,6 +320,31 @@ public final class TestClient {
 
     /** Chunks of large objects being received, by the server's id. */
     private final Map<String, StringBuilder> incoming = new LinkedHashMap<>();
+
+    /** Splits items longer than {@link #chunkSize} into chunks: Size on the first, MoreData on all but the last. */
+    private List<ItemCommand> chunked(List<ItemCommand> in) {
+        if (chunkSize <= 0) {
+            return in;
+        }
+        List<ItemCommand> out = new ArrayList<>();
+        for (ItemCommand c : in) {
+            Item it = c.items().get(0);
+            String text = it.text();
+            if (text == null || text.length() <= chunkSize) {
+                out.add(c);
+                continue;
+            }
+            long size = text.getBytes(StandardCharsets.UTF_8).length + sizeLie;
+            for (int off = 0; off < text.length(); off += chunkSize) {
+                int end = Math.min(text.length(), off + chunkSize);
+                Item part = new Item(it.target(), it.source(), null, null, off == 0 ? Meta.EMPTY.withSize(size) : null,
+                        ItemData.text(text.substring(off, end)), end < text.length());
+                out.add(c instanceof Replace ? new Replace("0", false, null, c.meta(), List.of(part))
+                        : new Add("0", false, null, c.meta(), List.of(part)));
+            }
+        }
+        return out;
+    }
 
     private List<Command> applyServerChanges(SyncMessage reply, Result r) {
         List<Command> out = new ArrayList<>();

@@ -98,6 +98,19 @@ final class BatchWriter {
             String[] stores = b.itemPrunes().stream().map(WriteBatch.ItemPrune::datastore).toArray(String[]::new);
             step(1, c -> Sql.update(c, StoreSql.PRUNE_ITEMS, acc, dev, stores));
         }
+        if (!b.chunkDiscards().isEmpty()) {
+            String[] stores = b.chunkDiscards().stream().map(WriteBatch.ChunkDiscard::datastore).toArray(String[]::new);
+            String[] luids = b.chunkDiscards().stream().map(WriteBatch.ChunkDiscard::luid).toArray(String[]::new);
+            step(1, c -> Sql.update(c, StoreSql.DISCARD_CHUNKS, dev, stores, luids));
+        }
+        if (!b.chunkAppends().isEmpty()) {
+            List<WriteBatch.ChunkAppend> a = b.chunkAppends();
+            step(1, c -> Sql.update(c, StoreSql.APPEND_CHUNKS, dev,
+                    a.stream().map(WriteBatch.ChunkAppend::datastore).toArray(String[]::new),
+                    a.stream().map(WriteBatch.ChunkAppend::luid).toArray(String[]::new),
+                    a.stream().map(WriteBatch.ChunkAppend::index).toArray(Integer[]::new),
+                    a.stream().map(WriteBatch.ChunkAppend::data).toArray(String[]::new)));
+        }
         if (!b.anchors().isEmpty()) {
             List<WriteBatch.AnchorCommit> a = b.anchors();
             step(1, c -> Sql.update(c, StoreSql.COMMIT_ANCHORS, dev,

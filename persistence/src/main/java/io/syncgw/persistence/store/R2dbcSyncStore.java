@@ -156,4 +156,16 @@ public final class R2dbcSyncStore implements SyncStore {
                         Sql.getBool(row, "deleted"), Sql.getText(row, "content_type"), Sql.getText(row, "content")),
                 accountId, itemIds.toArray(Long[]::new)).collectMap(StoredItem::itemId, i -> i));
     }
+
+    @Override
+    public Mono<String> loadChunks(long deviceId, String datastore, String luid) {
+        return Connections.withConnection(factory, c -> Sql.query(c, StoreSql.LOAD_CHUNKS,
+                row -> Sql.getText(row, "data"), deviceId, datastore, luid).next());
+    }
+
+    @Override
+    public Mono<Long> purgeChunksBefore(java.time.Instant before) {
+        return Connections.withConnection(factory, c -> Sql.update(c, StoreSql.PURGE_CHUNKS,
+                java.time.OffsetDateTime.ofInstant(before, java.time.ZoneOffset.UTC)));
+    }
 }

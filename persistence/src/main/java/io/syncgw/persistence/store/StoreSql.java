@@ -308,4 +308,20 @@ final class StoreSql {
             on conflict (device_id, datastore) do update set
                 client_prev = sync_anchor.client_next, client_next = excluded.client_next,
                 server_next = excluded.server_next, completed_at = excluded.completed_at""";
+
+    /** Drops the spooled chunks of objects: $2 datastores and $3 LUIDs, pairwise. */
+    static final String DISCARD_CHUNKS = """
+            delete from item_chunk c using unnest($2::text[], $3::text[]) as d(datastore, luid)
+            where c.device_id = $1 and c.datastore = d.datastore and c.luid = d.luid""";
+
+    static final String APPEND_CHUNKS = """
+            insert into item_chunk (device_id, datastore, luid, idx, data)
+            select $1, u.datastore, u.luid, u.idx, u.data
+            from unnest($2::text[], $3::text[], $4::int[], $5::text[]) as u(datastore, luid, idx, data)""";
+
+    static final String LOAD_CHUNKS = """
+            select coalesce(string_agg(data, '' order by idx), '') as data from item_chunk
+            where device_id = $1 and datastore = $2 and luid = $3""";
+
+    static final String PURGE_CHUNKS = "delete from item_chunk where created_at < $1";
 }

@@ -567,6 +567,22 @@ class R2dbcSyncStoreIT {
     }
 
     @Test
+    void largeObjectChunksAreSpooledAcrossBatchesAndDiscarded() {
+        write(Batch.of(acc, devA).discardChunks(CONTACTS, "big").chunk(CONTACTS, "big", 0, "BEGIN:VCARD\nNOTE:Grüße "));
+        write(Batch.of(acc, devA).chunk(CONTACTS, "big", 1, "日本 ").chunk(CONTACTS, "other", 0, "x"));
+        assertThat(store.loadChunks(devA, CONTACTS, "big").block(T)).isEqualTo("BEGIN:VCARD\nNOTE:Grüße 日本 ");
+        assertThat(store.loadChunks(devB, CONTACTS, "big").block(T)).isEmpty();
+        // a restarted object replaces the old chunks: discards run before appends
+        write(Batch.of(acc, devA).discardChunks(CONTACTS, "big").chunk(CONTACTS, "big", 0, "again"));
+        assertThat(store.loadChunks(devA, CONTACTS, "big").block(T)).isEqualTo("again");
+        write(Batch.of(acc, devA).discardChunks(CONTACTS, "big"));
+        assertThat(store.loadChunks(devA, CONTACTS, "big").block(T)).isEmpty();
+        assertThat(store.purgeChunksBefore(java.time.Instant.now().minusSeconds(3600)).block(T)).isZero();
+        assertThat(store.purgeChunksBefore(java.time.Instant.now().plusSeconds(1)).block(T)).isEqualTo(1);
+        assertThat(store.loadChunks(devA, CONTACTS, "other").block(T)).isEmpty();
+    }
+
+    @Test
     void batchesOfTwoDevicesOfOneAccountAtOnceDoNotFail() {
         // A deletes an item only it maps (a hard delete) while B acknowledges it (maps it): without serialising
         // the two, B's mapping can reference a row A just removed and fail on the foreign key

@@ -87,6 +87,19 @@ public final class Batch {
         return this;
     }
 
+    private final List<WriteBatch.ChunkAppend> chunkAppends = new ArrayList<>();
+    private final List<WriteBatch.ChunkDiscard> chunkDiscards = new ArrayList<>();
+
+    public Batch chunk(String datastore, String luid, int index, String data) {
+        chunkAppends.add(new WriteBatch.ChunkAppend(datastore, luid, index, data));
+        return this;
+    }
+
+    public Batch discardChunks(String datastore, String luid) {
+        chunkDiscards.add(new WriteBatch.ChunkDiscard(datastore, luid));
+        return this;
+    }
+
     public Batch anchor(String datastore, String clientNext, String serverNext) {
         anchors.add(new WriteBatch.AnchorCommit(datastore, clientNext, serverNext));
         return this;
@@ -94,6 +107,6 @@ public final class Batch {
 
     public WriteBatch build() {
         return new WriteBatch(accountId, deviceId, nonce, devInf, resets, inserts, updates, deletes, mapUpserts,
-                mapRemoves, prunes, itemPrunes, anchors);
+                mapRemoves, prunes, itemPrunes, anchors, chunkAppends, chunkDiscards);
     }
 }
