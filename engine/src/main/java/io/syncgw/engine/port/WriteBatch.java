@@ -25,13 +25,17 @@ import java.util.Set;
  * @param anchors    anchors committed because the session completed
  * @param chunkAppends  chunks of large objects from the device, spooled until the last one arrives
  * @param chunkDiscards spooled chunks no longer needed (assembled, refused, abandoned)
+ * @param checkpoints   where a sync of a datastore stands, for resuming it if the session is interrupted
+ * @param resumeClears  datastores whose checkpoint is void (the sync completed, or a new one began)
  */
 public record WriteBatch(long accountId, long deviceId, String nonce, DevInfUpdate devInf, List<String> resets,
                          List<NewItem> inserts, List<ItemUpdate> updates, List<ItemDelete> deletes,
                          List<MapUpsert> mapUpserts, List<MapRemove> mapRemoves, List<MappingPrune> prunes,
                          List<ItemPrune> itemPrunes, List<AnchorCommit> anchors, List<ChunkAppend> chunkAppends,
-                         List<ChunkDiscard> chunkDiscards) {
+                         List<ChunkDiscard> chunkDiscards, List<Checkpoint> checkpoints, List<String> resumeClears) {
     public WriteBatch {
+        checkpoints = List.copyOf(checkpoints);
+        resumeClears = List.copyOf(resumeClears);
         chunkAppends = List.copyOf(chunkAppends);
         chunkDiscards = List.copyOf(chunkDiscards);
         resets = List.copyOf(resets);
@@ -48,7 +52,18 @@ public record WriteBatch(long accountId, long deviceId, String nonce, DevInfUpda
     public boolean isEmpty() {
         return nonce == null && devInf == null && resets.isEmpty() && inserts.isEmpty() && updates.isEmpty()
                 && deletes.isEmpty() && mapUpserts.isEmpty() && mapRemoves.isEmpty() && prunes.isEmpty()
-                && itemPrunes.isEmpty() && anchors.isEmpty() && chunkAppends.isEmpty() && chunkDiscards.isEmpty();
+                && itemPrunes.isEmpty() && anchors.isEmpty() && chunkAppends.isEmpty() && chunkDiscards.isEmpty()
+                && checkpoints.isEmpty() && resumeClears.isEmpty();
+    }
+
+    /**
+     * Records (or extends) the checkpoint of an ongoing sync: its mode and the client's Last anchor, and the LUIDs
+     * the client sent in this message (added to those recorded before). Clears run before checkpoints.
+     */
+    public record Checkpoint(String datastore, int mode, String clientLast, Set<String> addLuids) {
+        public Checkpoint {
+            addLuids = Set.copyOf(addLuids);
+        }
     }
 
     /**

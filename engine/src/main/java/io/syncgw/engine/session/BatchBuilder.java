@@ -22,6 +22,8 @@ final class BatchBuilder {
     final List<WriteBatch.AnchorCommit> anchors = new ArrayList<>();
     final List<WriteBatch.ChunkAppend> chunkAppends = new ArrayList<>();
     final List<WriteBatch.ChunkDiscard> chunkDiscards = new ArrayList<>();
+    final List<WriteBatch.Checkpoint> checkpoints = new ArrayList<>();
+    final List<String> resumeClears = new ArrayList<>();
 
     BatchBuilder(long accountId, long deviceId) {
         this.accountId = accountId;
@@ -43,7 +45,8 @@ final class BatchBuilder {
 
     WriteBatch build() {
         return new WriteBatch(accountId, deviceId, nonce, devInf, resets, inserts, updates, deletes,
-                List.copyOf(mapUpserts.values()), mapRemoves, prunes, itemPrunes, anchors, chunkAppends, chunkDiscards);
+                List.copyOf(mapUpserts.values()), mapRemoves, prunes, itemPrunes, anchors, chunkAppends, chunkDiscards, checkpoints,
+                resumeClears);
     }
 
     boolean isEmpty() {

@@ -45,6 +45,7 @@ import io.syncgw.engine.port.ItemFacts;
 import io.syncgw.engine.port.MappedItem;
 import io.syncgw.engine.port.PendingChange;
 import io.syncgw.engine.port.StoreUnavailableException;
+import io.syncgw.engine.port.StoredAnchor;
 import io.syncgw.engine.port.StoredItem;
 import io.syncgw.engine.port.TwinCandidate;
 import io.syncgw.engine.port.WriteBatch;
@@ -436,6 +437,13 @@ public final class SessionMachine {
             s.outbox.add(id -> new Get(id, false, null, null, Meta.ofType(DEVINF_XML),
                     List.of(Item.withTarget(uri, null))));
         }
+        for (StoreSession st : s.stores.values()) {
+            if (!st.receivedHere.isEmpty() && s.stage != Stage.DONE) {
+                w.batch.checkpoints.add(new WriteBatch.Checkpoint(st.id(), st.mode.code(), st.clientLast,
+                        st.receivedHere));
+                st.receivedHere.clear();
+            }
+        }
         if (w.msg.fin()) {
             packageEnded(s);
         }
@@ -463,6 +471,9 @@ public final class SessionMachine {
         } else if (s.stage == Stage.MAP) {
             for (StoreSession st : s.stores.values()) {
                 w.batch.anchors.add(new WriteBatch.AnchorCommit(st.id(), st.clientNext, st.serverNext));
+                if (st.resumable()) {
+                    w.batch.resumeClears.add(st.id());
+                }
             }
             w.completesSession = true;
         }
@@ -685,18 +696,41 @@ public final class SessionMachine {
         String clientLast = anchor == null ? null : anchor.last();
         String clientNext = anchor == null ? null : anchor.next();
         var stored = s.anchors.get(ds.get().id());
-        Negotiation n = Negotiation.negotiate(requested, clientLast, stored);
-        int statusCode = n.status();
-        if (code == AlertCode.RESUME) {
-            // resuming an interrupted session is not offered: say so, and sync afresh (as SyncEvolution's server does)
-            statusCode = STATUS_NOT_RESUMABLE;
+        StoredAnchor.Suspended suspended = stored == null ? null : stored.suspended();
+        boolean resumed = code == AlertCode.RESUME && suspended != null
+                && java.util.Objects.equals(suspended.clientLast(), clientLast)
+                && SyncMode.ofAlert(suspended.mode()).isPresent();
+        Negotiation n;
+        int statusCode;
+        if (resumed) {
+            // OMA DS §6.9: the interrupted sync goes on in its mode; the client sends only what it had not sent
+            n = new Negotiation(SyncMode.ofAlert(suspended.mode()).orElseThrow(), StatusCode.OK);
+            statusCode = StatusCode.OK;
+        } else {
+            n = Negotiation.negotiate(requested, clientLast, stored);
+            // a resume without a matching checkpoint: say so (as SyncEvolution's server does) and sync afresh
+            statusCode = code == AlertCode.RESUME ? STATUS_NOT_RESUMABLE : n.status();
+            if (suspended != null) {
+                w.batch.resumeClears.add(ds.get().id()); // that interrupted sync is over
+            }
         }
         String serverNext = ANCHOR_FORMAT.format(config.clock().instant());
         StoreSession st = new StoreSession(ds.get(), item.sourceUri(), item.targetUri(), n.mode(), clientNext,
                 stored == null ? null : stored.serverNext(), serverNext);
+        st.clientLast = clientLast;
         s.stores.put(st.id(), st);
-        if (n.mode() == SyncMode.REFRESH_FROM_SERVER) {
+        if (resumed) {
+            st.receivedLuids.addAll(suspended.receivedLuids());
+        } else if (n.mode() == SyncMode.REFRESH_FROM_SERVER) {
             w.batch.resets.add(st.id()); // the device wipes its data: it maps nothing any more
+        }
+        if (st.resumable()) {
+            // if this session is cut off, the next one can resume it (Alert 225)
+            w.batch.checkpoints.add(new WriteBatch.Checkpoint(st.id(), n.mode().code(), clientLast, Set.of()));
+        }
+        if (resumed) {
+            LOG.info("session {}: {} resumes an interrupted {} ({} items already received)", s.sessionId, st.id(),
+                    n.mode(), suspended.receivedLuids().size());
         }
         LOG.info("session {}: {} requested {} ({}), agreed {}", s.sessionId, st.id(), code, clientLast == null
                 ? "no last anchor" : "last anchor " + (n.status() == StatusCode.OK ? "matches" : "mismatch"),
@@ -786,8 +820,8 @@ public final class SessionMachine {
         }
         ItemFacts facts = w.facts.getOrDefault(st.id(), ItemFacts.NONE);
         MappedItem mapped = facts.byLuid().get(luid);
-        if (st.mode.clientSendsAll()) {
-            st.receivedLuids.add(luid);
+        if (st.mode.clientSendsAll() && st.receivedLuids.add(luid)) {
+            st.receivedHere.add(luid);
         }
         if (cmd instanceof Delete) {
             decideDelete(s, st, mapped, sd);

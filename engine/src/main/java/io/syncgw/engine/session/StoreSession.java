@@ -20,8 +20,11 @@ final class StoreSession {
     final String serverLast;
     final String serverNext;
 
-    /** LUIDs the client sent in a slow sync or refresh from client. */
+    /** LUIDs the client sent in a slow sync or refresh from client (in a resumed sync, earlier sessions' too). */
     final Set<String> receivedLuids = new HashSet<>();
+    /** Of those, the ones this message brought: recorded in the checkpoint with its writes. */
+    final Set<String> receivedHere = new java.util.LinkedHashSet<>();
+    String clientLast;
     /** Server items matched to client items in this session (a server item matches at most one client item). */
     final Set<Long> matchedItems = new HashSet<>();
 
@@ -61,5 +64,13 @@ final class StoreSession {
 
     String id() {
         return datastore.id();
+    }
+
+    /**
+     * Syncs that move whole datastores are checkpointed so that an interrupted one resumes instead of starting
+     * over; a two-way sync restarts cheaply (what both sides sent is idempotent), so it is not.
+     */
+    boolean resumable() {
+        return mode.clientSendsAll() || mode == SyncMode.REFRESH_FROM_SERVER;
     }
 }

@@ -172,6 +172,42 @@ class ContactsConversationTest {
     }
 
     @Test
+    void anInterruptedSlowSyncResumesWithoutResendingOrDuplicating() {
+        TestClient a = withCards(client("dev-a"), 120);
+        a.maxItemsPerMessage = 20;
+        a.suspendAfter = 3;
+        TestClient.Result cut = sync(a, AlertCode.SLOW_SYNC);
+        assertThat(cut.suspended).isTrue();
+        assertThat(store.liveItems("alice", "contacts")).hasSize(60);
+        assertThat(store.checkpointCount()).isEqualTo(1);
+
+        TestClient.Result resumed = sync(a, AlertCode.RESUME);
+        assertThat(resumed.alertStatus).as(resumed.toString()).isEqualTo(200);
+        assertThat(resumed.serverMode).isEqualTo(AlertCode.SLOW_SYNC);
+        assertThat(resumed.completed).isTrue();
+        assertThat(resumed.statusesForMyChanges).as("only the 60 not sent before").hasSize(60);
+        assertThat(resumed.receivedAdds).as("nothing comes back to the device").isZero();
+        assertThat(store.liveItems("alice", "contacts")).hasSize(120);
+        assertThat(store.checkpointCount()).isZero();
+
+        TestClient b = client("dev-b");
+        TestClient.Result rb = sync(b, AlertCode.REFRESH_FROM_SERVER);
+        assertThat(rb.receivedAdds).isEqualTo(120);
+        assertThat(sync(a, AlertCode.TWO_WAY).receivedAdds).isZero();
+    }
+
+    @Test
+    void aResumeWithoutCheckpointIsRefusedWith509AndSyncsAfresh() {
+        TestClient a = withCards(client("dev-a"), 10);
+        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
+        TestClient.Result r = sync(a, AlertCode.RESUME);
+        assertThat(r.alertStatus).isEqualTo(509);
+        assertThat(r.serverMode).isEqualTo(AlertCode.TWO_WAY);
+        assertThat(r.completed).isTrue();
+        assertThat(store.liveItems("alice", "contacts")).hasSize(10);
+    }
+
+    @Test
     void clientPackageOverSeveralMessages() {
         TestClient a = withCards(client("dev-a"), 50);
         a.maxItemsPerMessage = 7;

@@ -113,6 +113,8 @@ public final class InMemorySyncStore implements SyncStore {
     private Map<Long, Row> items = new TreeMap<>();
     private Map<String, Mapping> mappings = new HashMap<>();
     private final Map<String, StoredAnchor> anchors = new HashMap<>();
+    /** Checkpoints of interrupted syncs by "device/datastore": mode, client Last, received LUIDs. */
+    private final Map<String, Object[]> checkpoints = new HashMap<>();
     /** Spooled chunks by "device/datastore/luid", in order, with when each object started. */
     private final Map<String, List<String>> chunks = new HashMap<>();
     private final Map<String, java.time.Instant> chunkTimes = new HashMap<>();
@@ -230,6 +232,17 @@ public final class InMemorySyncStore implements SyncStore {
             anchors.forEach((k, v) -> {
                 if (k.startsWith(deviceId + "/")) {
                     out.put(v.datastore(), v);
+                }
+            });
+            checkpoints.forEach((k, v) -> {
+                if (k.startsWith(deviceId + "/")) {
+                    String ds = k.substring(k.indexOf('/') + 1);
+                    @SuppressWarnings("unchecked")
+                    Set<String> luids = (Set<String>) v[2];
+                    StoredAnchor a = out.get(ds);
+                    out.put(ds, new StoredAnchor(ds, a == null ? null : a.clientNext(), a == null ? null : a.clientPrev(),
+                            a == null ? null : a.serverNext(), new StoredAnchor.Suspended((Integer) v[0], (String) v[1],
+                            List.copyOf(luids))));
                 }
             });
             return out;
@@ -391,6 +404,18 @@ public final class InMemorySyncStore implements SyncStore {
                 list.add(c.data());
                 chunkTimes.putIfAbsent(k, clock.instant());
             }
+            for (String ds : b.resumeClears()) {
+                checkpoints.remove(dev + "/" + ds);
+            }
+            for (WriteBatch.Checkpoint c : b.checkpoints()) {
+                Object[] cp = checkpoints.computeIfAbsent(dev + "/" + c.datastore(),
+                        k -> new Object[] {c.mode(), c.clientLast(), new java.util.LinkedHashSet<String>()});
+                cp[0] = c.mode();
+                cp[1] = c.clientLast();
+                @SuppressWarnings("unchecked")
+                Set<String> luids = (Set<String>) cp[2];
+                luids.addAll(c.addLuids());
+            }
             for (WriteBatch.AnchorCommit a : b.anchors()) {
                 StoredAnchor old = anchors.get(dev + "/" + a.datastore());
                 anchors.put(dev + "/" + a.datastore(), new StoredAnchor(a.datastore(), a.clientNext(),
@@ -486,6 +511,11 @@ public final class InMemorySyncStore implements SyncStore {
             }
             return n;
         });
+    }
+
+    /** Checkpointed (resumable) syncs (tests). */
+    public synchronized int checkpointCount() {
+        return checkpoints.size();
     }
 
     /** Spooled chunk objects (tests). */

@@ -67,6 +67,12 @@ public final class TestClient {
     public int chunkSize;
     /** Make the chunked objects lie about their size by this many bytes (tests of 424). */
     public long sizeLie;
+    /** Stop (as if suspended by the user) after sending this many messages of package 3 (0: never). */
+    public int suspendAfter;
+    /** Items the server acknowledged in a session that did not complete: a resume does not send them again. */
+    private final Set<String> acknowledged = new LinkedHashSet<>();
+    private String suspendedLast;
+    private boolean suspended;
     public SyncMlVersion version = SyncMlVersion.V1_2;
     /** Datastores alerted besides contacts (their sync is not run): e.g. "calendar". */
     public List<String> extraTargets = List.of();
@@ -135,6 +141,7 @@ public final class TestClient {
         public int messagesSent;
         public int maxReplyBytes;
         public int chunksReceived;
+        public boolean suspended;
         public final List<Long> largeObjectSizes = new ArrayList<>();
 
         @Override
@@ -197,9 +204,11 @@ public final class TestClient {
         }
         pkg1.add(new Get("0", false, null, null, Meta.ofType("application/vnd.syncml-devinf+xml"),
                 List.of(Item.withTarget(version.devInfUri(), null))));
+        boolean resuming = suspended && mode == AlertCode.RESUME;
+        String alertLast = resuming ? suspendedLast : mode == AlertCode.SLOW_SYNC ? null : lastAnchor;
         pkg1.add(new Alert("0", false, null, mode, null, List.of(new Item(Location.of(targetUri),
-                Location.of("./contacts"), null, null, Meta.EMPTY.withAnchor(new Anchor(
-                mode == AlertCode.SLOW_SYNC ? null : lastAnchor, next)).withMaxObjSize(4_000_000L), null, false))));
+                Location.of("./contacts"), null, null, Meta.EMPTY.withAnchor(new Anchor(alertLast, next))
+                .withMaxObjSize(4_000_000L), null, false))));
         for (String extra : extraTargets) {
             pkg1.add(new Alert("0", false, null, mode, null, List.of(new Item(Location.of(extra),
                     Location.of("./" + extra), null, null, Meta.EMPTY.withAnchor(new Anchor(null, next)), null,
@@ -229,6 +238,10 @@ public final class TestClient {
             return r;
         }
         boolean slow = r.serverMode == AlertCode.SLOW_SYNC || r.serverMode == AlertCode.REFRESH_FROM_CLIENT;
+        boolean resumedHere = resuming && r.alertStatus == 200;
+        if (!resumedHere) {
+            acknowledged.clear();
+        }
         if (r.serverMode == AlertCode.REFRESH_FROM_SERVER) {
             items.clear();
             added.clear();
@@ -243,6 +256,9 @@ public final class TestClient {
         if (clientSends) {
             if (slow) {
                 for (var e : items.entrySet()) {
+                    if (resumedHere && acknowledged.contains(e.getKey())) {
+                        continue; // sent and acknowledged before the interruption
+                    }
                     changes.add(new Add("0", false, null, Meta.ofType(contentType),
                             List.of(Item.withSource(e.getKey(), ItemData.text(e.getValue())))));
                 }
@@ -288,7 +304,22 @@ public final class TestClient {
                     changes.size(), syncCmds));
             reply = send(session, r, header(sessionId, msgId++, false), cmds, last);
             collectStatuses(reply, r);
+            for (Command c : reply.commands()) {
+                if (c instanceof Status st && (st.code() == 200 || st.code() == 201) && !st.sourceRefs().isEmpty()
+                        && (st.cmd().equals("Add") || st.cmd().equals("Replace"))) {
+                    acknowledged.add(st.sourceRefs().get(0));
+                }
+            }
             pending = statusesFor(reply, 200);
+            if (suspendAfter > 0 && r.messagesSent - 1 >= suspendAfter && !last) {
+                // the user pressed stop: the client sends nothing more; the next session resumes
+                suspended = true;
+                suspendedLast = alertLast;
+                suspendAfter = 0;
+                session.close();
+                r.suspended = true;
+                return r;
+            }
             if (last) {
                 break;
             }
@@ -309,6 +340,8 @@ public final class TestClient {
         r.completed = reply.fin() && headerStatus(reply) == 200;
         send(session, r, header(sessionId, msgId, false), statusesFor(reply, 200), true);
         if (r.completed) {
+            suspended = false;
+            acknowledged.clear();
             lastAnchor = next;
             added.clear();
             modified.clear();

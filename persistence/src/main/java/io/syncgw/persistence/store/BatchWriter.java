@@ -111,6 +111,29 @@ final class BatchWriter {
                     a.stream().map(WriteBatch.ChunkAppend::index).toArray(Integer[]::new),
                     a.stream().map(WriteBatch.ChunkAppend::data).toArray(String[]::new)));
         }
+        if (!b.resumeClears().isEmpty()) {
+            String[] stores = b.resumeClears().toArray(String[]::new);
+            step(1, c -> Sql.update(c, StoreSql.CLEAR_CHECKPOINTS, dev, stores));
+        }
+        if (!b.checkpoints().isEmpty()) {
+            List<WriteBatch.Checkpoint> cp = b.checkpoints();
+            step(1, c -> Sql.update(c, StoreSql.UPSERT_CHECKPOINTS, dev,
+                    cp.stream().map(WriteBatch.Checkpoint::datastore).toArray(String[]::new),
+                    cp.stream().map(WriteBatch.Checkpoint::mode).toArray(Integer[]::new),
+                    cp.stream().map(WriteBatch.Checkpoint::clientLast).toArray(String[]::new)));
+            List<String> stores = new ArrayList<>();
+            List<String> luids = new ArrayList<>();
+            for (WriteBatch.Checkpoint p : cp) {
+                for (String luid : p.addLuids()) {
+                    stores.add(p.datastore());
+                    luids.add(luid);
+                }
+            }
+            if (!luids.isEmpty()) {
+                step(1, c -> Sql.update(c, StoreSql.ADD_CHECKPOINT_LUIDS, dev, stores.toArray(String[]::new),
+                        luids.toArray(String[]::new)));
+            }
+        }
         if (!b.anchors().isEmpty()) {
             List<WriteBatch.AnchorCommit> a = b.anchors();
             step(1, c -> Sql.update(c, StoreSql.COMMIT_ANCHORS, dev,

@@ -82,10 +82,14 @@ public final class R2dbcSyncStore implements SyncStore {
 
     @Override
     public Mono<Map<String, StoredAnchor>> loadAnchors(long deviceId) {
-        return Connections.withConnection(factory, c -> Sql.query(c, StoreSql.LOAD_ANCHORS,
-                row -> new StoredAnchor(Sql.getText(row, "datastore"), Sql.getText(row, "client_next"),
-                        Sql.getText(row, "client_prev"), Sql.getText(row, "server_next")), deviceId)
-                .collectMap(StoredAnchor::datastore, a -> a));
+        return Connections.withConnection(factory, c -> Sql.query(c, StoreSql.LOAD_ANCHORS, row -> {
+            Integer mode = row.get("resume_mode", Integer.class);
+            String[] luids = row.get("resume_luids", String[].class);
+            StoredAnchor.Suspended suspended = mode == null ? null : new StoredAnchor.Suspended(mode,
+                    Sql.getText(row, "resume_last"), luids == null ? List.of() : List.of(luids));
+            return new StoredAnchor(Sql.getText(row, "datastore"), Sql.getText(row, "client_next"),
+                    Sql.getText(row, "client_prev"), Sql.getText(row, "server_next"), suspended);
+        }, deviceId).collectMap(StoredAnchor::datastore, a -> a));
     }
 
     @Override

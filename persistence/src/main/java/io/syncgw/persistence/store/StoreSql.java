@@ -58,8 +58,14 @@ final class StoreSql {
 
     static final String LOAD_DEVINF = "select devinf from device where id = $1";
 
+    /** Anchors and checkpoints of a device's datastores (either may be missing). */
     static final String LOAD_ANCHORS = """
-            select datastore, client_next, client_prev, server_next from sync_anchor where device_id = $1""";
+            select coalesce(a.datastore, r.datastore) as datastore, a.client_next, a.client_prev, a.server_next,
+                   r.mode as resume_mode, r.client_last as resume_last,
+                   (select coalesce(array_agg(l.luid), '{}') from sync_resume_luid l
+                    where l.device_id = $1 and l.datastore = r.datastore) as resume_luids
+            from (select * from sync_anchor where device_id = $1) a
+            full join (select * from sync_resume where device_id = $1) r on r.datastore = a.datastore""";
 
     /** Kind 'M': the device's mappings by LUID; kind 'T': live items by twin key the device does not map. */
     static final String LOOKUP_ITEMS = """
@@ -324,4 +330,19 @@ final class StoreSql {
             where device_id = $1 and datastore = $2 and luid = $3""";
 
     static final String PURGE_CHUNKS = "delete from item_chunk where created_at < $1";
+
+    static final String CLEAR_CHECKPOINTS = "delete from sync_resume where device_id = $1 and datastore = any($2::text[])";
+
+    /** One row per checkpoint: mode and client Last are (re)set, the time refreshed. */
+    static final String UPSERT_CHECKPOINTS = """
+            insert into sync_resume (device_id, datastore, mode, client_last)
+            select $1, u.datastore, u.mode, u.client_last
+            from unnest($2::text[], $3::int[], $4::text[]) as u(datastore, mode, client_last)
+            on conflict (device_id, datastore) do update
+                set mode = excluded.mode, client_last = excluded.client_last, updated_at = now()""";
+
+    static final String ADD_CHECKPOINT_LUIDS = """
+            insert into sync_resume_luid (device_id, datastore, luid)
+            select $1, u.datastore, u.luid from unnest($2::text[], $3::text[]) as u(datastore, luid)
+            on conflict do nothing""";
 }

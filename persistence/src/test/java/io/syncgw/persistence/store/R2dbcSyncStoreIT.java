@@ -567,6 +567,30 @@ class R2dbcSyncStoreIT {
     }
 
     @Test
+    void checkpointsOfInterruptedSyncsAreKeptUntilCleared() {
+        assertThat(store.loadAnchors(devA).block(T)).isEmpty();
+        write(Batch.of(acc, devA).checkpoint(CONTACTS, 201, null));
+        write(Batch.of(acc, devA).checkpoint(CONTACTS, 201, null, "a", "b"));
+        write(Batch.of(acc, devA).checkpoint(CONTACTS, 201, null, "b", "c"));
+        StoredAnchor.Suspended s = store.loadAnchors(devA).block(T).get(CONTACTS).suspended();
+        assertThat(s.mode()).isEqualTo(201);
+        assertThat(s.clientLast()).isNull();
+        assertThat(s.receivedLuids()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(store.loadAnchors(devA).block(T).get(CONTACTS).clientNext()).isNull();
+        // anchors and checkpoint side by side; a clear and a new checkpoint in one batch start afresh
+        write(Batch.of(acc, devA).anchor(CONTACTS, "cn", "sn"));
+        write(Batch.of(acc, devA).clearCheckpoint(CONTACTS).checkpoint(CONTACTS, 205, "cn", "z"));
+        StoredAnchor a = store.loadAnchors(devA).block(T).get(CONTACTS);
+        assertThat(a.clientNext()).isEqualTo("cn");
+        assertThat(a.suspended().mode()).isEqualTo(205);
+        assertThat(a.suspended().clientLast()).isEqualTo("cn");
+        assertThat(a.suspended().receivedLuids()).containsExactly("z");
+        write(Batch.of(acc, devA).clearCheckpoint(CONTACTS));
+        assertThat(store.loadAnchors(devA).block(T).get(CONTACTS).suspended()).isNull();
+        assertThat(store.loadAnchors(devB).block(T)).isEmpty();
+    }
+
+    @Test
     void largeObjectChunksAreSpooledAcrossBatchesAndDiscarded() {
         write(Batch.of(acc, devA).discardChunks(CONTACTS, "big").chunk(CONTACTS, "big", 0, "BEGIN:VCARD\nNOTE:Grüße "));
         write(Batch.of(acc, devA).chunk(CONTACTS, "big", 1, "日本 ").chunk(CONTACTS, "other", 0, "x"));

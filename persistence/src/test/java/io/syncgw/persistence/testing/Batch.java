@@ -87,6 +87,19 @@ public final class Batch {
         return this;
     }
 
+    private final List<WriteBatch.Checkpoint> checkpoints = new ArrayList<>();
+    private final List<String> resumeClears = new ArrayList<>();
+
+    public Batch checkpoint(String datastore, int mode, String clientLast, String... luids) {
+        checkpoints.add(new WriteBatch.Checkpoint(datastore, mode, clientLast, java.util.Set.of(luids)));
+        return this;
+    }
+
+    public Batch clearCheckpoint(String datastore) {
+        resumeClears.add(datastore);
+        return this;
+    }
+
     private final List<WriteBatch.ChunkAppend> chunkAppends = new ArrayList<>();
     private final List<WriteBatch.ChunkDiscard> chunkDiscards = new ArrayList<>();
 
@@ -107,6 +120,6 @@ public final class Batch {
 
     public WriteBatch build() {
         return new WriteBatch(accountId, deviceId, nonce, devInf, resets, inserts, updates, deletes, mapUpserts,
-                mapRemoves, prunes, itemPrunes, anchors, chunkAppends, chunkDiscards);
+                mapRemoves, prunes, itemPrunes, anchors, chunkAppends, chunkDiscards, checkpoints, resumeClears);
     }
 }
