@@ -15,7 +15,8 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class SyncEngine {
     private final EngineConfig config;
-    private final SessionMachine machine;
+    private final java.util.Map<String, SessionMachine> machines = new java.util.HashMap<>();
+    private final SessionMachine defaultMachine;
     private final SyncStore store;
     private final Scheduler cpu;
 
@@ -33,15 +34,37 @@ public final class SyncEngine {
      */
     public SyncEngine(EngineConfig config, SyncStore store, SyncMlEncoder encoder, NonceSource nonces,
                       CredentialCipher credentials, Scheduler cpu) {
+        this(config, store, java.util.List.of(encoder), nonces, credentials, cpu);
+    }
+
+    /**
+     * @param encoders the wire encodings sessions may use (XML, WBXML); replies are sized in the session's encoding.
+     *                 The first is the default.
+     */
+    public SyncEngine(EngineConfig config, SyncStore store, java.util.List<SyncMlEncoder> encoders, NonceSource nonces,
+                      CredentialCipher credentials, Scheduler cpu) {
         this.config = config;
         this.store = store;
         this.cpu = cpu;
-        this.machine = new SessionMachine(config, encoder, nonces, new ContactContent(), credentials);
+        ContactContent contacts = new ContactContent();
+        for (SyncMlEncoder e : encoders) {
+            machines.put(e.contentType(), new SessionMachine(config, e, nonces, contacts, credentials));
+        }
+        this.defaultMachine = machines.get(encoders.get(0).contentType());
     }
 
-    /** A new session whose replies name {@code respUri} as the address of its next messages. */
+    /** A new session in the default encoding whose replies name {@code respUri} as the address of its next messages. */
     public SyncSession newSession(String respUri) {
-        return SyncSessions.create(respUri, machine, store, cpu, config.clock());
+        return SyncSessions.create(respUri, defaultMachine, store, cpu, config.clock());
+    }
+
+    /** A new session whose replies are encoded (and sized) as {@code contentType}. */
+    public SyncSession newSession(String respUri, String contentType) {
+        SessionMachine m = machines.get(contentType);
+        if (m == null) {
+            throw new IllegalArgumentException("no encoder for " + contentType);
+        }
+        return SyncSessions.create(respUri, m, store, cpu, config.clock());
     }
 
     public EngineConfig config() {

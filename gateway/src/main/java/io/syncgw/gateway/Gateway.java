@@ -1,69 +1,165 @@
 package io.syncgw.gateway;
 
 import io.syncgw.codec.DecoderLimits;
+import io.syncgw.codec.SyncMlEncoder;
+import io.syncgw.codec.xml.SyncMlXmlDecoder;
 import io.syncgw.codec.xml.SyncMlXmlEncoder;
 import io.syncgw.engine.EngineConfig;
 import io.syncgw.engine.SyncEngine;
+import io.syncgw.engine.auth.CredentialCipher;
 import io.syncgw.engine.auth.NonceSource;
 import io.syncgw.gateway.cli.Args;
 import io.syncgw.gateway.http.GatewayServer;
 import io.syncgw.gateway.http.SyncHandler;
+import io.syncgw.gateway.ops.AdminServer;
+import io.syncgw.gateway.ops.GatewayMetrics;
 import io.syncgw.gateway.session.SessionRegistry;
 import io.syncgw.persistence.Database;
 import io.syncgw.persistence.secret.ServerSecrets;
 import io.syncgw.persistence.store.R2dbcSyncStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * A running gateway: engine over the PostgreSQL store, session registry, HTTP server. Assembled here once, for
- * {@code serve} and for the tests that run the whole stack.
+ * A running gateway: engine over the PostgreSQL store, session registry, the sync port and the admin port. Assembled
+ * here once, for {@code serve} and for the tests that run the whole stack.
  */
 public final class Gateway implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Gateway.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final SessionRegistry sessions;
     private final GatewayServer server;
-    private final reactor.core.Disposable housekeeping;
+    private final AdminServer admin;
+    private final GatewayMetrics metrics;
+    private final Disposable housekeeping;
+    private final AtomicBoolean draining;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** What {@code serve} is told by options and environment. */
+    /**
+     * What {@code serve} is told by options and environment.
+     *
+     * @param adminPort 0 picks a free port; -1 disables the admin port (tests)
+     */
     public record Settings(String bind, int port, Duration sessionTimeout, long maxMessageBytes, int maxSessions,
-                           String publicUrl) {
+                           String publicUrl, String adminBind, int adminPort, Duration drainGrace) {
         public Settings {
             if (port < 0 || port > 65_535 || maxMessageBytes < 16_384 || maxSessions < 1 || sessionTimeout.isNegative()
-                    || sessionTimeout.isZero()) {
-                throw new Args.UsageException("implausible --port, --max-message-size, --max-sessions or "
-                        + "--session-timeout");
+                    || sessionTimeout.isZero() || adminPort < -1 || adminPort > 65_535 || drainGrace.isNegative()) {
+                throw new Args.UsageException("implausible --port, --admin-port, --max-message-size, --max-sessions, "
+                        + "--session-timeout or --drain-grace");
             }
         }
 
         public static Settings from(Args args) {
             return new Settings(args.get("bind", "0.0.0.0"), args.intValue("port", 8080),
                     args.duration("session-timeout", Duration.ofMinutes(5)), args.bytes("max-message-size", 4L << 20),
-                    args.intValue("max-sessions", 50_000), args.get("public-url"));
+                    args.intValue("max-sessions", 50_000), args.get("public-url"), args.get("admin-bind", "127.0.0.1"),
+                    args.intValue("admin-port", 8081), args.duration("drain-grace", Duration.ofSeconds(30)));
         }
 
+        /** On 127.0.0.1, sync port as given, no admin port: for tests. */
         public static Settings loopback(int port) {
-            return new Settings("127.0.0.1", port, Duration.ofMinutes(5), 4L << 20, 50_000, null);
+            return new Settings("127.0.0.1", port, Duration.ofMinutes(5), 4L << 20, 50_000, null, "127.0.0.1", -1,
+                    Duration.ofSeconds(5));
+        }
+
+        public Settings withAdminPort(int p) {
+            return new Settings(bind, port, sessionTimeout, maxMessageBytes, maxSessions, publicUrl, adminBind, p,
+                    drainGrace);
         }
     }
 
-    private Gateway(SessionRegistry sessions, GatewayServer server, reactor.core.Disposable housekeeping) {
+    private Gateway(SessionRegistry sessions, GatewayServer server, AdminServer admin, GatewayMetrics metrics,
+                    Disposable housekeeping, AtomicBoolean draining) {
         this.sessions = sessions;
         this.server = server;
+        this.admin = admin;
+        this.metrics = metrics;
         this.housekeeping = housekeeping;
+        this.draining = draining;
+    }
+
+    public static Gateway start(Settings s, Database database) {
+        return start(s, database, null);
+    }
+
+    /**
+     * Starts serving on {@code database} (migrated). Blocks until the ports are bound.
+     *
+     * @param credentials opens the sealed passwords of SyncML 1.0 MD5 logins; null disables those logins
+     */
+    public static Gateway start(Settings s, Database database, CredentialCipher credentials) {
+        byte[] nonceSecret = new ServerSecrets(database).getOrCreate("md5-nonce").block(Duration.ofMinutes(1));
+        // the announced MaxMsgSize leaves room under the decoder's limit for what clients add on top
+        long announced = Math.min(1_000_000, s.maxMessageBytes() - 8_192);
+        EngineConfig config = new EngineConfig(announced, EngineConfig.DEFAULT.maxObjSize(),
+                EngineConfig.DEFAULT.defaultClientMaxMsgSize(), EngineConfig.DEFAULT.conflictPolicy(),
+                EngineConfig.DEFAULT.maxAuthAttempts(), Version.current(), Clock.systemUTC());
+        Map<String, SyncHandler.WireFormat> formats = wireFormats();
+        List<SyncMlEncoder> encoders = new ArrayList<>();
+        formats.values().forEach(f -> encoders.add(f.encoder()));
+        R2dbcSyncStore store = new R2dbcSyncStore(database);
+        SyncEngine engine = new SyncEngine(config, store, encoders, NonceSource.create(nonceSecret), credentials,
+                Schedulers.parallel());
+        SessionRegistry registry = new SessionRegistry(engine, s.sessionTimeout(), s.maxSessions(), Clock.systemUTC());
+        GatewayMetrics metrics = new GatewayMetrics(config.conflictPolicy().name().toLowerCase(java.util.Locale.ROOT),
+                registry::size, registry::expiredCount);
+        metrics.bindPool(database);
+        DecoderLimits limits = new DecoderLimits(s.maxMessageBytes(), DecoderLimits.DEFAULT.maxDepth(),
+                DecoderLimits.DEFAULT.maxElements(), (int) Math.min(Integer.MAX_VALUE, s.maxMessageBytes()),
+                DecoderLimits.DEFAULT.maxCommands(), DecoderLimits.DEFAULT.maxItems());
+        AtomicBoolean draining = new AtomicBoolean();
+        SyncHandler handler = new SyncHandler(registry, formats, limits, s.publicUrl(), metrics, draining::get);
+        GatewayServer server = null;
+        AdminServer admin = null;
+        try {
+            server = new GatewayServer(s.bind(), s.port(), handler, () -> true,
+                    () -> draining.get() ? Mono.just(false)
+                            : database.ping().timeout(Duration.ofSeconds(2)).thenReturn(true),
+                    Duration.ofMinutes(2));
+            if (s.adminPort() >= 0) {
+                admin = new AdminServer(s.adminBind(), s.adminPort(), metrics, routes -> { });
+            }
+            return new Gateway(registry, server, admin, metrics, housekeeping(store, s.sessionTimeout()), draining);
+        } catch (RuntimeException e) {
+            if (server != null) {
+                server.close();
+            }
+            registry.close();
+            metrics.close();
+            throw new IllegalStateException("cannot listen on " + s.bind() + ":" + s.port()
+                    + (s.adminPort() >= 0 ? " / " + s.adminBind() + ":" + s.adminPort() : "") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The wire encodings served, by MIME type: XML always; WBXML when the codec provides it. */
+    static Map<String, SyncHandler.WireFormat> wireFormats() {
+        Map<String, SyncHandler.WireFormat> f = new LinkedHashMap<>();
+        f.put(SyncMlXmlEncoder.CONTENT_TYPE, new SyncHandler.WireFormat(SyncMlXmlDecoder::new, new SyncMlXmlEncoder()));
+        return f;
     }
 
     /**
      * Every minute: drop the spooled chunks of large objects whose session ended without the last chunk (older than
      * twice the session timeout, at least an hour). Any node may do it; doing it twice is harmless.
      */
-    private static reactor.core.Disposable housekeeping(R2dbcSyncStore store, Duration sessionTimeout) {
+    private static Disposable housekeeping(R2dbcSyncStore store, Duration sessionTimeout) {
         Duration keep = sessionTimeout.multipliedBy(2).compareTo(Duration.ofHours(1)) < 0 ? Duration.ofHours(1)
                 : sessionTimeout.multipliedBy(2);
-        return reactor.core.publisher.Flux.interval(Duration.ofMinutes(1), Duration.ofMinutes(1))
-                .concatMap(t -> store.purgeChunksBefore(java.time.Instant.now().minus(keep))
+        return Flux.interval(Duration.ofMinutes(1), Duration.ofMinutes(1))
+                .concatMap(t -> store.purgeChunksBefore(Instant.now().minus(keep))
                         .doOnNext(n -> {
                             if (n > 0) {
                                 LOG.info("dropped {} chunks of large objects that never ended", n);
@@ -71,56 +167,70 @@ public final class Gateway implements AutoCloseable {
                         })
                         .onErrorResume(e -> {
                             LOG.warn("housekeeping failed: {}", e.toString());
-                            return reactor.core.publisher.Mono.empty();
+                            return Mono.empty();
                         }))
                 .subscribe();
     }
 
-    /** Starts serving on {@code database} (migrated). Blocks until the port is bound. */
-    public static Gateway start(Settings s, Database database) {
-        return start(s, database, null);
+    /**
+     * Stops taking new sessions ({@code /readyz} turns 503, new sessions get "retry later"), then waits until the
+     * sessions in flight have ended or {@code grace} has passed. Blocks: for the shutdown path only.
+     *
+     * @return the sessions still unfinished when the grace period ended
+     */
+    public int drain(Duration grace) {
+        draining.set(true);
+        Instant deadline = Instant.now().plus(grace);
+        int left = sessions.unfinished();
+        LOG.info("draining: {} session(s) in flight, waiting up to {}", left, grace);
+        while (left > 0 && Instant.now().isBefore(deadline)) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            left = sessions.unfinished();
+        }
+        if (left > 0) {
+            LOG.warn("draining: {} session(s) still unfinished after {}; their clients resume or redo them", left,
+                    grace);
+        }
+        return left;
     }
 
-    /**
-     * @param credentials opens the sealed passwords of SyncML 1.0 MD5 logins; null disables those logins
-     */
-    public static Gateway start(Settings s, Database database, io.syncgw.engine.auth.CredentialCipher credentials) {
-        byte[] nonceSecret = new ServerSecrets(database).getOrCreate("md5-nonce").block(Duration.ofMinutes(1));
-        // the announced MaxMsgSize leaves room under the decoder's limit for what clients add on top
-        long announced = Math.min(1_000_000, s.maxMessageBytes() - 8_192);
-        EngineConfig config = new EngineConfig(announced, EngineConfig.DEFAULT.maxObjSize(),
-                EngineConfig.DEFAULT.defaultClientMaxMsgSize(), EngineConfig.DEFAULT.conflictPolicy(),
-                EngineConfig.DEFAULT.maxAuthAttempts(), Version.current(), Clock.systemUTC());
-        SyncMlXmlEncoder encoder = new SyncMlXmlEncoder();
-        R2dbcSyncStore store = new R2dbcSyncStore(database);
-        SyncEngine engine = new SyncEngine(config, store, encoder, NonceSource.create(nonceSecret), credentials,
-                Schedulers.parallel());
-        SessionRegistry registry = new SessionRegistry(engine, s.sessionTimeout(), s.maxSessions(), Clock.systemUTC());
-        DecoderLimits limits = new DecoderLimits(s.maxMessageBytes(), DecoderLimits.DEFAULT.maxDepth(),
-                DecoderLimits.DEFAULT.maxElements(), (int) Math.min(Integer.MAX_VALUE, s.maxMessageBytes()),
-                DecoderLimits.DEFAULT.maxCommands(), DecoderLimits.DEFAULT.maxItems());
-        SyncHandler handler = new SyncHandler(registry, encoder, limits, s.publicUrl());
-        try {
-            GatewayServer server = new GatewayServer(s.bind(), s.port(), handler, () -> true, Duration.ofMinutes(2));
-            return new Gateway(registry, server, housekeeping(store, s.sessionTimeout()));
-        } catch (RuntimeException e) {
-            registry.close();
-            throw new IllegalStateException("cannot listen on " + s.bind() + ":" + s.port() + ": " + e.getMessage(), e);
-        }
+    public boolean draining() {
+        return draining.get();
     }
 
     public int port() {
         return server.port();
     }
 
+    /** The admin port, or -1 when it is disabled. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
     public SessionRegistry sessions() {
         return sessions;
     }
 
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         housekeeping.dispose();
         server.close();
+        if (admin != null) {
+            admin.close();
+        }
         sessions.close();
+        metrics.close();
     }
 }

@@ -2,10 +2,15 @@ package io.syncgw.gateway;
 
 import io.syncgw.gateway.cli.Args;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code serve}: opens the database, starts the {@link Gateway}, runs until SIGTERM/SIGINT. */
+/**
+ * {@code serve}: opens the database, starts the {@link Gateway}, runs until SIGTERM or SIGINT. Then it drains:
+ * {@code /readyz} turns 503, new sessions are told to retry later, sessions in flight get {@code --drain-grace}
+ * (default 30 s) to finish; then everything stops in order and the process exits 0.
+ */
 final class Serve {
     private static final Logger LOG = LoggerFactory.getLogger(Serve.class);
 
@@ -23,16 +28,31 @@ final class Serve {
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                return;
+            }
             LOG.info("syncgw stopping");
+            quietly("drain", () -> gateway.drain(settings.drainGrace()));
             // in this order: no new requests, sessions closed, connections closed, then the database itself
-            quietly("HTTP server and sessions", gateway::close);
+            quietly("HTTP servers and sessions", gateway::close);
             quietly("database", storage::close);
             LOG.info("syncgw stopped");
             stopped.countDown();
-        }, "syncgw-shutdown"));
-        LOG.info("syncgw ready: listening on http://{}:{}/sync (database: {}, version {})", settings.bind(),
-                gateway.port(), storage.description, Version.current());
+        };
+        // SIGTERM/SIGINT: drain and exit 0 (a JVM shutdown hook could not choose the exit status)
+        for (String sig : new String[] {"TERM", "INT"}) {
+            Signals.handle(sig, () -> {
+                stop.run();
+                System.exit(0);
+            });
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "syncgw-shutdown"));
+        LOG.info("syncgw ready: listening on http://{}:{}/sync (database: {}, admin {}, version {})",
+                settings.bind(), gateway.port(), storage.description,
+                gateway.adminPort() < 0 ? "off" : "http://" + settings.adminBind() + ":" + gateway.adminPort(),
+                Version.current());
         try {
             stopped.await();
         } catch (InterruptedException e) {

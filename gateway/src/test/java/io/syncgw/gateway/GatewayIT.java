@@ -52,7 +52,7 @@ class GatewayIT {
         database = Database.open(config);
         new Migrator(database.connectionFactory()).migrate().block(Duration.ofMinutes(1));
         new AccountAdmin(database).add("carol", "s3cret").block(Duration.ofSeconds(30));
-        gateway = Gateway.start(Gateway.Settings.loopback(0), database);
+        gateway = Gateway.start(Gateway.Settings.loopback(0).withAdminPort(0), database);
         url = "http://127.0.0.1:" + gateway.port() + "/sync";
     }
 
@@ -160,6 +160,47 @@ class GatewayIT {
         assertThat(count("select count(*) from device")).isEqualTo(devices);
         assertThat(count("select count(*) from item_map")).isEqualTo(maps);
         assertThat(String.valueOf(count("select count(nonce) from device"))).isEqualTo(nonces);
+    }
+
+    @Test
+    @Order(7)
+    void metricsCountWhatWasSyncedAndAreValidPrometheusText() {
+        String scrape = HttpClient.create().get().uri("http://127.0.0.1:" + gateway.adminPort() + "/metrics")
+                .responseSingle((res, body) -> body.asString()).block(Duration.ofSeconds(10));
+        // what the scenarios above did: 200 + 5 contacts added by A, 10 replaced, 5 deleted; 200 + 200 + 5 + 10 + 5
+        // sent to B and C; one session with a wrong password per device
+        assertThat(value(scrape, "syncgw_items_total{datastore=\"contacts\",direction=\"from_client\",operation=\"add\"}"))
+                .isGreaterThanOrEqualTo(205);
+        assertThat(value(scrape, "syncgw_items_total{datastore=\"contacts\",direction=\"from_client\",operation=\"replace\"}"))
+                .isGreaterThanOrEqualTo(10);
+        assertThat(value(scrape, "syncgw_items_total{datastore=\"contacts\",direction=\"from_client\",operation=\"delete\"}"))
+                .isEqualTo(5);
+        assertThat(value(scrape, "syncgw_items_total{datastore=\"contacts\",direction=\"to_client\",operation=\"add\"}"))
+                .isEqualTo(405);
+        assertThat(value(scrape, "syncgw_auth_failures_total")).isEqualTo(2);
+        assertThat(value(scrape, "syncgw_sessions_started_total")).isGreaterThanOrEqualTo(8);
+        assertThat(value(scrape, "syncgw_sessions_completed_total")).isGreaterThanOrEqualTo(6);
+        assertThat(value(scrape, "syncgw_sessions_failed_total{reason=\"auth\",status=\"401\"}")).isEqualTo(2);
+        assertThat(value(scrape, "syncgw_http_rejected_total{status=\"400\"}")).isEqualTo(1);
+        assertThat(value(scrape, "syncgw_db_statements_total")).isGreaterThan(20);
+        assertThat(scrape).contains("syncgw_message_process_seconds_bucket", "syncgw_db_pool_connections{state=\"idle\"}",
+                "reactor_netty_http_server_data_received_bytes", "jvm_memory_used_bytes");
+        // the exposition format: every sample line is "name{labels} value", every family has HELP and TYPE
+        for (String line : scrape.split("\n")) {
+            if (!line.isEmpty() && !line.startsWith("#")) {
+                assertThat(line).as("sample line").matches("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})? \\S+");
+            }
+        }
+        assertThat(scrape).doesNotContain("it-dev-", "carol"); // no device or user ids as labels
+    }
+
+    private static double value(String scrape, String series) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no series " + series + " in\n" + scrape);
     }
 
     @Test

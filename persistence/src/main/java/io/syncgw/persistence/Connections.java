@@ -31,10 +31,16 @@ public final class Connections {
      * cancels, the pool rolls back the open transaction as the connection is given back.
      */
     public static <T> Mono<T> inTransaction(ConnectionFactory factory, Function<Connection, Mono<T>> work) {
-        return withConnection(factory, c -> Mono.from(c.beginTransaction())
+        return withConnection(factory, c -> Mono.defer(() -> {
+                    StoreStatistics.statement();
+                    return Mono.from(c.beginTransaction());
+                })
                 .then(Mono.defer(() -> work.apply(c)))
                 .singleOptional()
-                .flatMap(result -> Mono.from(c.commitTransaction()).then(Mono.justOrEmpty(result)))
+                .flatMap(result -> Mono.defer(() -> {
+                    StoreStatistics.statement();
+                    return Mono.from(c.commitTransaction());
+                }).then(Mono.justOrEmpty(result)))
                 .onErrorResume(e -> Mono.from(c.rollbackTransaction())
                         .onErrorResume(rollbackFailure -> {
                             e.addSuppressed(rollbackFailure);

@@ -66,6 +66,11 @@ public final class Database implements AutoCloseable {
         return new Database(config, new ConnectionPool(pool.build()));
     }
 
+    /** The pool's current figures (acquired, idle, pending...), for metrics. */
+    public java.util.Optional<io.r2dbc.pool.PoolMetrics> poolMetrics() {
+        return pool.getMetrics();
+    }
+
     /** The pooled connection factory. */
     public ConnectionFactory connectionFactory() {
         return pool;

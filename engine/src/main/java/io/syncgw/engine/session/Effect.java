@@ -45,7 +45,10 @@ public sealed interface Effect {
      *
      * @param outcome how the session stands after this reply
      */
-    record Reply(SyncMessage message, Outcome outcome) implements Effect {
+    record Reply(SyncMessage message, Outcome outcome, MessageReport report) implements Effect {
+        public Reply(SyncMessage message, Outcome outcome) {
+            this(message, outcome, MessageReport.REPLAYED);
+        }
     }
 
     /** The state of the session after a reply. */

@@ -130,7 +130,8 @@ public final class SessionMachine {
             // a message of another device or session must not touch this one
             LOG.warn("session {}: message from device '{}' session '{}' does not belong here; refused",
                     s.sessionId, h.source().locUri(), h.sessionId());
-            return new Effect.Reply(errorReply(s, msg, StatusCode.FORBIDDEN), Outcome.FAILED);
+            return new Effect.Reply(errorReply(s, msg, StatusCode.FORBIDDEN), Outcome.FAILED, new MessageReport(
+                    StatusCode.FORBIDDEN, MessageReport.Failure.FOREIGN_MESSAGE, java.util.Map.of(), 0, false));
         }
         if (h.meta().maxMsgSize() != null && h.meta().maxMsgSize() > 0) {
             s.clientMaxMsgSize = h.meta().maxMsgSize();
@@ -667,6 +668,7 @@ public final class SessionMachine {
                 case AlertCode.SUSPEND -> {
                     LOG.info("session {}: client suspends", s.sessionId);
                     s.stage = Stage.FAILED;
+                    w.report.failure = MessageReport.Failure.SUSPENDED;
                     yield StatusCode.OK;
                 }
                 default -> StatusCode.OPTIONAL_FEATURE_NOT_SUPPORTED;
@@ -776,6 +778,10 @@ public final class SessionMachine {
                     sd.code = StatusCode.COMMAND_NOT_ALLOWED;
                 } else {
                     decide(s, st, ic, item, sd);
+                    if (StatusCode.isSuccess(sd.code) && sd.code != StatusCode.CHUNKED_ITEM_ACCEPTED) {
+                        w.report.item(st.id(), ic.name().toLowerCase(java.util.Locale.ROOT),
+                                MessageReport.Direction.FROM_CLIENT);
+                    }
                 }
             }
         }
@@ -903,6 +909,7 @@ public final class SessionMachine {
             // the server's version stays and is sent to the device (its mapping still says it is behind)
             sd.code = st.mode.clientSendsAll() ? ok : StatusCode.CONFLICT_SERVER_WON;
         }
+        s.work.report.conflicts++;
         LOG.info("session {}: conflict on item {} ({}), {}", s.sessionId, mapped.itemId(), st.id(),
                 config.conflictPolicy());
     }
@@ -1118,6 +1125,7 @@ public final class SessionMachine {
             for (StatusDraft sd : w.writeStatuses.getOrDefault(conflicted, List.of())) {
                 sd.code = StatusCode.CONFLICT_SERVER_WON;
             }
+            w.report.conflicts++;
         }
     }
 
@@ -1316,6 +1324,10 @@ public final class SessionMachine {
         String msgId = header.msgId();
         for (int i = 0; i < inner.size(); i++) {
             Sent x = sent.get(i);
+            if (!x.chunk()) {
+                w.report.item(st.id(), x.op().name().toLowerCase(java.util.Locale.ROOT),
+                        MessageReport.Direction.TO_CLIENT);
+            }
             s.awaiting.put(msgId + "/" + inner.get(i).cmdId(), x);
             if (x.op() == PendingChange.Op.ADD && !x.chunk()) {
                 s.sentItems.put(x.itemId(), x);
@@ -1430,12 +1442,27 @@ public final class SessionMachine {
     // replies
 
     private Effect finish(SessionState s, SyncMessage reply, Outcome outcome) {
+        MessageReport report = MessageReport.REPLAYED;
+        if (s.work != null) {
+            for (Command c : reply.commands()) {
+                if (c instanceof Status st && st.cmd().equals("SyncHdr") && st.cmdRef().equals("0")) {
+                    s.work.report.headerStatus = st.code();
+                    break;
+                }
+            }
+            if (outcome == Outcome.AUTH_FAILED) {
+                s.work.report.failure = MessageReport.Failure.AUTH;
+            } else if (outcome == Outcome.FAILED && s.work.report.failure == null) {
+                s.work.report.failure = MessageReport.Failure.INTERNAL;
+            }
+            report = s.work.report.build();
+        }
         s.lastRequest = s.work == null ? null : s.work.msg;
         s.lastReply = reply;
         s.lastOutcome = outcome;
         s.nextMsgId++;
         s.work = null;
-        return new Effect.Reply(reply, outcome);
+        return new Effect.Reply(reply, outcome, report);
     }
 
     /** A bug surfaced while handling {@code msg}: the session ends with 511 (server failure), writes rolled back. */
@@ -1459,6 +1486,8 @@ public final class SessionMachine {
         }
         s.stage = Stage.FAILED;
         s.outbox.clear();
+        w.report.failure = transientFailure ? MessageReport.Failure.STORE_UNAVAILABLE
+                : MessageReport.Failure.STORE_ERROR;
         int code = transientFailure ? StatusCode.SERVICE_UNAVAILABLE : StatusCode.SERVER_FAILURE;
         return finish(s, errorReply(s, w.msg, code), Outcome.FAILED);
     }

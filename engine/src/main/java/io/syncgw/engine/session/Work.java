@@ -35,6 +35,8 @@ final class Work {
     /** Twin keys of this message's items (computing one parses the vCard), by item identity. */
     final Map<io.syncgw.codec.model.Item, String> twinKeys = new java.util.IdentityHashMap<>();
 
+    final MessageReport.Builder report = new MessageReport.Builder();
+
     Work(SyncMessage msg) {
         this.msg = msg;
     }

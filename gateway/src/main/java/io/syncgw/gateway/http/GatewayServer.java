@@ -10,7 +10,8 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * The sync port: {@code POST /sync} (SyncML), {@code GET /healthz} (200 while the gateway serves). Anything else is
+ * The sync port: {@code POST /sync} (SyncML), {@code GET /healthz} (200 while the process serves),
+ * {@code GET /readyz} (200 while the database answers and the node is not draining; 503 otherwise). Anything else is
  * 404, other methods on /sync 405. HTTP compression: responses are compressed when the client
  * asks for it (Accept-Encoding); compressed request bodies are inflated by {@link SyncHandler}.
  */
@@ -21,11 +22,23 @@ public final class GatewayServer implements AutoCloseable {
     private final DisposableServer server;
 
     public GatewayServer(String bind, int port, SyncHandler sync, BooleanSupplier healthy, Duration idleTimeout) {
+        this(bind, port, sync, healthy, () -> Mono.just(healthy.getAsBoolean()), idleTimeout);
+    }
+
+    /**
+     * @param ready answers {@code GET /readyz}: true while the gateway can serve (database reachable, not draining)
+     */
+    public GatewayServer(String bind, int port, SyncHandler sync, BooleanSupplier healthy,
+                         java.util.function.Supplier<Mono<Boolean>> ready, Duration idleTimeout) {
         byte[] ok = "ok\n".getBytes(StandardCharsets.UTF_8);
+        byte[] notReady = "not ready\n".getBytes(StandardCharsets.UTF_8);
         this.server = HttpServer.create()
                 .host(bind)
                 .port(port)
                 .idleTimeout(idleTimeout)
+                // Reactor Netty's HTTP server metrics (to the global Micrometer registry), URI tags bounded
+                .metrics(true, uri -> uri.startsWith("/sync") ? "/sync" : uri.equals("/healthz") || uri.equals("/readyz")
+                        ? uri : "other")
                 // responses are compressed for clients that send Accept-Encoding (gzip or deflate)
                 .compress(COMPRESS_FROM_BYTES)
                 .route(r -> r
@@ -35,6 +48,11 @@ public final class GatewayServer implements AutoCloseable {
                                         .header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8")
                                         .sendByteArray(Mono.just(ok))
                                 : res.status(HttpResponseStatus.SERVICE_UNAVAILABLE).send())
+                        .get("/readyz", (req, res) -> ready.get().onErrorReturn(false)
+                                .defaultIfEmpty(false).flatMap(up -> res
+                                .status(up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE)
+                                .header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8")
+                                .sendByteArray(Mono.just(up ? ok : notReady)).then()))
                         .route(req -> req.uri().startsWith("/sync") && !req.method().name().equals("POST"),
                                 (req, res) -> res.status(HttpResponseStatus.METHOD_NOT_ALLOWED)
                                         .header(HttpHeaderNames.ALLOW, "POST").send()))

@@ -11,13 +11,15 @@ import io.syncgw.codec.SyncMlEncoder;
 import io.syncgw.codec.model.Meta;
 import io.syncgw.codec.model.StatusCode;
 import io.syncgw.codec.model.SyncMessage;
-import io.syncgw.codec.xml.SyncMlXmlDecoder;
 import io.syncgw.engine.session.Refusal;
+import io.syncgw.gateway.ops.GatewayMetrics;
 import io.syncgw.gateway.session.SessionRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,49 +29,60 @@ import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * {@code POST /sync}: decodes the body while it arrives, hands the message to its session (a new one without a
- * token), and answers in the client's encoding.
+ * token), and answers in the client's encoding (SyncML HTTP binding: the reply has the request's content type).
  *
  * <p>Answers other than a SyncML reply, each logged once:
  * <ul>
- *   <li>415 for a content type other than {@code application/vnd.syncml+xml} (parameters such as charset allowed);</li>
+ *   <li>415 for a content type no wire encoding is registered for (parameters such as charset allowed), or a
+ *       Content-Encoding other than gzip and deflate;</li>
  *   <li>413 for a body over the limit (announced by Content-Length or found while reading, counted after
  *       inflating a gzip/deflate body);</li>
- *   <li>415 also for a Content-Encoding other than gzip and deflate;</li>
  *   <li>400 for a body that is not a SyncML message (truncated, not XML, no header...);</li>
  *   <li>a SyncML reply with status 408 on the header for a token of no live session (expired, or another node's),
  *       unless the message starts a session (MsgID 1), which then gets a new one;</li>
- *   <li>503 when this node already serves its maximum number of sessions.</li>
+ *   <li>503 when this node already serves its maximum number of sessions;</li>
+ *   <li>a SyncML reply with status 417 (retry later) on the header for a new session while the node drains.</li>
  * </ul>
  */
 public final class SyncHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SyncHandler.class);
-    static final String XML_TYPE = "application/vnd.syncml+xml";
-    static final String WBXML_TYPE = "application/vnd.syncml+wbxml";
     private static final java.util.Set<String> SUPPORTED_ENCODINGS = java.util.Set.of("gzip", "x-gzip", "deflate",
             "x-deflate", "identity");
 
+    /** A wire encoding: its decoder (one per message) and its encoder. */
+    public record WireFormat(Function<DecoderLimits, SyncMlDecoder> decoders, SyncMlEncoder encoder) {
+    }
+
     private final SessionRegistry sessions;
-    private final SyncMlEncoder encoder;
+    private final Map<String, WireFormat> formats;
     private final DecoderLimits limits;
     private final String publicUrl;
+    private final GatewayMetrics metrics;
+    private final java.util.function.BooleanSupplier draining;
 
     /**
+     * @param formats   the wire encodings served, by MIME type
      * @param publicUrl the URL clients reach this service at (for RespURI), or null to derive it from the request's
      *                  Host header
+     * @param draining  true while the node shuts down: sessions in flight go on, new ones get "retry later"
      */
-    public SyncHandler(SessionRegistry sessions, SyncMlEncoder encoder, DecoderLimits limits, String publicUrl) {
+    public SyncHandler(SessionRegistry sessions, Map<String, WireFormat> formats, DecoderLimits limits,
+                       String publicUrl, GatewayMetrics metrics, java.util.function.BooleanSupplier draining) {
         this.sessions = sessions;
-        this.encoder = encoder;
+        this.formats = Map.copyOf(formats);
         this.limits = limits;
         this.publicUrl = publicUrl;
+        this.metrics = metrics;
+        this.draining = draining;
     }
 
     public Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
         String type = req.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
         String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        if (!mime.equals(XML_TYPE)) {
-            String why = mime.equals(WBXML_TYPE) ? "WBXML is not supported yet" : "unsupported content type '" + type + "'";
-            return plain(req, res, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, why);
+        WireFormat format = formats.get(mime);
+        if (format == null) {
+            return plain(req, res, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported content type '" + type
+                    + "' (served: " + String.join(", ", formats.keySet()) + ")");
         }
         String encoding = req.requestHeaders().get(HttpHeaderNames.CONTENT_ENCODING);
         if (encoding != null && !SUPPORTED_ENCODINGS.contains(encoding.trim().toLowerCase(Locale.ROOT))) {
@@ -81,12 +94,18 @@ public final class SyncHandler {
             return plain(req, res, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                     "body of " + declared + " bytes exceeds " + limits.maxMessageBytes());
         }
-        SyncMlXmlDecoder decoder = new SyncMlXmlDecoder(limits);
+        SyncMlDecoder decoder = format.decoders().apply(limits);
         byte[] scratch = new byte[8192];
         String enc = encoding == null ? "identity" : encoding.trim().toLowerCase(Locale.ROOT);
         BodyInflater inflater = enc.equals("identity") ? null : new BodyInflater(enc);
+        long[] decodeNanos = {0};
         return req.receive()
-                .map(buf -> inflater == null ? feed(decoder, buf, scratch) : inflater.feed(buf, decoder))
+                .map(buf -> {
+                    long t0 = System.nanoTime();
+                    DecodeResult r = inflater == null ? feed(decoder, buf, scratch) : inflater.feed(buf, decoder);
+                    decodeNanos[0] += System.nanoTime() - t0;
+                    return r;
+                })
                 .takeUntil(r -> !(r instanceof DecodeResult.NeedMoreInput))
                 .last(DecodeResult.NEED_MORE_INPUT)
                 .map(r -> !(r instanceof DecodeResult.NeedMoreInput) ? r
@@ -102,7 +121,8 @@ public final class SyncHandler {
                                 ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
                         return plain(req, res, st, "malformed SyncML (" + m.problem() + "): " + m.reason());
                     }
-                    return dispatch(req, res, ((DecodeResult.Complete) r).message());
+                    metrics.decoded(decodeNanos[0]);
+                    return dispatch(req, res, ((DecodeResult.Complete) r).message(), mime, format);
                 });
     }
 
@@ -125,7 +145,8 @@ public final class SyncHandler {
         return r;
     }
 
-    private Mono<Void> dispatch(HttpServerRequest req, HttpServerResponse res, SyncMessage msg) {
+    private Mono<Void> dispatch(HttpServerRequest req, HttpServerResponse res, SyncMessage msg, String mime,
+                                WireFormat format) {
         String token = new QueryStringDecoder(req.uri()).parameters().getOrDefault("s", List.of()).stream()
                 .findFirst().orElse(null);
         var existing = sessions.find(token);
@@ -145,27 +166,40 @@ public final class SyncHandler {
                 LOG.info("unknown or expired session token from {} (device '{}', msg {})", remote(req),
                         msg.header().source().locUri(), msg.header().msgId());
                 // 408 on header and commands: the client ends this session and starts a new one
-                return syncml(res, Refusal.of(msg, StatusCode.REQUEST_TIMEOUT, "1", null, Meta.EMPTY));
+                return syncml(res, Refusal.of(msg, StatusCode.REQUEST_TIMEOUT, "1", null, Meta.EMPTY), mime, format);
             }
-            Optional<SessionRegistry.Created> created = sessions.create(respUriBase(req));
+            if (draining.getAsBoolean()) {
+                // shutting down: the client retries later (and is balanced to another node)
+                LOG.info("draining: new session of device '{}' asked to retry later", msg.header().source().locUri());
+                metrics.rejected(StatusCode.RETRY_LATER);
+                res.header(HttpHeaderNames.RETRY_AFTER, "30");
+                return syncml(res, Refusal.of(msg, StatusCode.RETRY_LATER, "1", null, Meta.EMPTY), mime, format);
+            }
+            Optional<SessionRegistry.Created> created = sessions.create(respUriBase(req), mime);
             if (created.isEmpty()) {
                 return plain(req, res, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many sessions on this node");
             }
             session = created.get().session();
             useToken = created.get().token();
             sessions.started(useToken, msg);
+            metrics.sessionStarted();
         }
         String finalToken = useToken;
+        long t0 = System.nanoTime();
         return session.handle(msg).flatMap(reply -> {
-            sessions.replied(finalToken, reply.outcome());
-            return syncml(res, reply.message());
+            metrics.processed(System.nanoTime() - t0);
+            boolean ended = sessions.replied(finalToken, reply.outcome());
+            metrics.replied(reply, ended);
+            return syncml(res, reply.message(), mime, format);
         });
     }
 
-    private Mono<Void> syncml(HttpServerResponse res, SyncMessage reply) {
-        byte[] body = encoder.encode(reply);
+    private Mono<Void> syncml(HttpServerResponse res, SyncMessage reply, String mime, WireFormat format) {
+        long t0 = System.nanoTime();
+        byte[] body = format.encoder().encode(reply);
+        metrics.encoded(System.nanoTime() - t0);
         return res.status(HttpResponseStatus.OK)
-                .header(HttpHeaderNames.CONTENT_TYPE, XML_TYPE + "; charset=UTF-8")
+                .header(HttpHeaderNames.CONTENT_TYPE, mime + "; charset=UTF-8")
                 .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
                 .sendByteArray(Mono.just(body))
                 .then();
@@ -183,9 +217,9 @@ public final class SyncHandler {
         return req.scheme() + "://" + host + req.fullPath();
     }
 
-    private static Mono<Void> plain(HttpServerRequest req, HttpServerResponse res, HttpResponseStatus status,
-                                    String why) {
+    private Mono<Void> plain(HttpServerRequest req, HttpServerResponse res, HttpResponseStatus status, String why) {
         LOG.warn("{} {} from {}: {} {}", req.method(), req.uri(), remote(req), status.code(), why);
+        metrics.rejected(status.code());
         byte[] body = (status.code() + " " + status.reasonPhrase() + ": " + why + "\n").getBytes(StandardCharsets.UTF_8);
         return res.status(status)
                 .header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8")

@@ -76,8 +76,16 @@ public final class SessionRegistry implements AutoCloseable {
         this.sweeper = Flux.interval(every, every, Schedulers.parallel()).subscribe(t -> sweep());
     }
 
-    /** A new session, or empty when this node already serves {@code maxSessions}. */
+    /** A new session in the default encoding, or empty when this node already serves {@code maxSessions}. */
     public Optional<Created> create(String respUriBase) {
+        return create(respUriBase, null);
+    }
+
+    /**
+     * A new session whose replies are encoded as {@code contentType} (null: the engine's default), or empty when this
+     * node already serves {@code maxSessions}.
+     */
+    public Optional<Created> create(String respUriBase, String contentType) {
         if (sessions.size() >= maxSessions) {
             return Optional.empty();
         }
@@ -85,7 +93,8 @@ public final class SessionRegistry implements AutoCloseable {
         RANDOM.nextBytes(raw);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         String sep = respUriBase.contains("?") ? "&" : "?";
-        SyncSession s = engine.newSession(respUriBase + sep + "s=" + token);
+        String respUri = respUriBase + sep + "s=" + token;
+        SyncSession s = contentType == null ? engine.newSession(respUri) : engine.newSession(respUri, contentType);
         sessions.put(token, new Entry(s));
         return Optional.of(new Created(token, s));
     }
@@ -124,16 +133,33 @@ public final class SessionRegistry implements AutoCloseable {
         return e == null ? Optional.empty() : Optional.of(e.session);
     }
 
-    /** Called after each reply: a session that ended is kept only for replaying its last reply. */
-    public void replied(String token, Effect.Outcome outcome) {
+    /**
+     * Called after each reply: a session that ended is kept only for replaying its last reply.
+     *
+     * @return true for the reply that ended the session (once per session)
+     */
+    public boolean replied(String token, Effect.Outcome outcome) {
         Entry e = sessions.get(token);
         if (e != null && outcome != Effect.Outcome.CONTINUE && e.finishedAt == null) {
             e.finishedAt = clock.instant();
+            return true;
         }
+        return false;
     }
 
     public int size() {
         return sessions.size();
+    }
+
+    /** Sessions that have not ended yet (finished ones are kept a while for replays). */
+    public int unfinished() {
+        int n = 0;
+        for (Entry e : sessions.values()) {
+            if (e.finishedAt == null) {
+                n++;
+            }
+        }
+        return n;
     }
 
     public int expiredCount() {

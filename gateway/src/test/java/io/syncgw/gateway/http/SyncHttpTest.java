@@ -38,6 +38,8 @@ class SyncHttpTest {
     private SessionRegistry registry;
     private GatewayServer server;
     private String url;
+    private io.syncgw.gateway.ops.GatewayMetrics metrics;
+    private volatile boolean draining;
 
     @BeforeAll
     static void blockHound() {
@@ -51,8 +53,9 @@ class SyncHttpTest {
         SyncEngine engine = new SyncEngine(EngineConfig.DEFAULT, store, new SyncMlXmlEncoder(),
                 NonceSource.create(new byte[32]), Schedulers.parallel());
         registry = new SessionRegistry(engine, Duration.ofMinutes(5), 1000, Clock.systemUTC());
-        SyncHandler handler = new SyncHandler(registry, new SyncMlXmlEncoder(),
-                new DecoderLimits(200_000, 32, 100_000, 200_000, 5_000, 5_000), null);
+        metrics = new io.syncgw.gateway.ops.GatewayMetrics("server_wins", registry::size, registry::expiredCount);
+        SyncHandler handler = new SyncHandler(registry, io.syncgw.gateway.GatewayFormats.all(),
+                new DecoderLimits(200_000, 32, 100_000, 200_000, 5_000, 5_000), null, metrics, () -> draining);
         server = new GatewayServer("127.0.0.1", 0, handler, () -> true, Duration.ofMinutes(2));
         url = "http://127.0.0.1:" + server.port() + "/sync";
     }
@@ -61,6 +64,7 @@ class SyncHttpTest {
     void stop() {
         server.close();
         registry.close();
+        metrics.close();
     }
 
     private record Answer(int status, String contentType, byte[] body) {

@@ -1,5 +1,6 @@
 package io.syncgw.persistence.store;
 
+import io.syncgw.persistence.StoreStatistics;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Result;
@@ -28,13 +29,18 @@ final class Sql {
 
     /** Rows of {@code sql} mapped by {@code mapper}. */
     static <T> Flux<T> query(Connection c, String sql, Function<Readable, T> mapper, Object... args) {
-        return Flux.defer(() -> bind(c.createStatement(sql), args).execute()).concatMap(r -> r.map(mapper));
+        return Flux.defer(() -> {
+            StoreStatistics.count();
+            return bind(c.createStatement(sql), args).execute();
+        }).concatMap(r -> r.map(mapper));
     }
 
     /** Runs {@code sql}; the number of rows it changed. */
     static Mono<Long> update(Connection c, String sql, Object... args) {
-        return Flux.defer(() -> bind(c.createStatement(sql), args).execute()).concatMap(Result::getRowsUpdated)
-                .reduce(0L, Long::sum);
+        return Flux.defer(() -> {
+            StoreStatistics.count();
+            return bind(c.createStatement(sql), args).execute();
+        }).concatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
     }
 
     private static Statement bind(Statement s, Object... args) {
