@@ -53,8 +53,15 @@ public final class Gateway implements AutoCloseable {
      * @param adminPort 0 picks a free port; -1 disables the admin port (tests)
      */
     public record Settings(String bind, int port, Duration sessionTimeout, long maxMessageBytes, int maxSessions,
-                           String publicUrl, String adminBind, int adminPort, Duration drainGrace) {
+                           String publicUrl, String adminBind, int adminPort, Duration drainGrace,
+                           java.nio.file.Path tlsCert, java.nio.file.Path tlsKey) {
         public Settings {
+            if (tlsCert == null != (tlsKey == null)) {
+                throw new Args.UsageException("--tls-cert and --tls-key go together");
+            }
+            if (tlsCert != null && (!java.nio.file.Files.isReadable(tlsCert) || !java.nio.file.Files.isReadable(tlsKey))) {
+                throw new Args.UsageException("cannot read --tls-cert " + tlsCert + " or --tls-key " + tlsKey);
+            }
             if (port < 0 || port > 65_535 || maxMessageBytes < 16_384 || maxSessions < 1 || sessionTimeout.isNegative()
                     || sessionTimeout.isZero() || adminPort < -1 || adminPort > 65_535 || drainGrace.isNegative()) {
                 throw new Args.UsageException("implausible --port, --admin-port, --max-message-size, --max-sessions, "
@@ -66,18 +73,28 @@ public final class Gateway implements AutoCloseable {
             return new Settings(args.get("bind", "0.0.0.0"), args.intValue("port", 8080),
                     args.duration("session-timeout", Duration.ofMinutes(5)), args.bytes("max-message-size", 4L << 20),
                     args.intValue("max-sessions", 50_000), args.get("public-url"), args.get("admin-bind", "127.0.0.1"),
-                    args.intValue("admin-port", 8081), args.duration("drain-grace", Duration.ofSeconds(30)));
+                    args.intValue("admin-port", 8081), args.duration("drain-grace", Duration.ofSeconds(30)),
+                    path(args.get("tls-cert")), path(args.get("tls-key")));
+        }
+
+        private static java.nio.file.Path path(String s) {
+            return s == null ? null : java.nio.file.Path.of(s);
         }
 
         /** On 127.0.0.1, sync port as given, no admin port: for tests. */
         public static Settings loopback(int port) {
             return new Settings("127.0.0.1", port, Duration.ofMinutes(5), 4L << 20, 50_000, null, "127.0.0.1", -1,
-                    Duration.ofSeconds(5));
+                    Duration.ofSeconds(5), null, null);
         }
 
         public Settings withAdminPort(int p) {
             return new Settings(bind, port, sessionTimeout, maxMessageBytes, maxSessions, publicUrl, adminBind, p,
-                    drainGrace);
+                    drainGrace, tlsCert, tlsKey);
+        }
+
+        public Settings withTls(java.nio.file.Path cert, java.nio.file.Path key) {
+            return new Settings(bind, port, sessionTimeout, maxMessageBytes, maxSessions, publicUrl, adminBind, adminPort,
+                    drainGrace, cert, key);
         }
     }
 
@@ -128,7 +145,7 @@ public final class Gateway implements AutoCloseable {
             server = new GatewayServer(s.bind(), s.port(), handler, () -> true,
                     () -> draining.get() ? Mono.just(false)
                             : database.ping().timeout(Duration.ofSeconds(2)).thenReturn(true),
-                    Duration.ofMinutes(2));
+                    Duration.ofMinutes(2), s.tlsCert(), s.tlsKey());
             if (s.adminPort() >= 0) {
                 admin = new AdminServer(s.adminBind(), s.adminPort(), metrics, routes -> { });
             }

@@ -26,7 +26,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import reactor.blockhound.BlockHound;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
@@ -47,7 +46,6 @@ class GatewayIT {
 
     @BeforeAll
     static void start() {
-        BlockHound.install();
         config = TestPostgres.freshDatabase();
         database = Database.open(config);
         new Migrator(database.connectionFactory()).migrate().block(Duration.ofMinutes(1));

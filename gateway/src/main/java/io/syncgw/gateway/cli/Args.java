@@ -10,13 +10,15 @@ import java.util.Set;
 
 /**
  * Command-line arguments: positional words and {@code --name value} / {@code --name=value} options. Every option
- * may also come from the environment as {@code SYNCGW_NAME} (upper case, dashes as underscores); the command line
- * wins.
+ * may also come from the environment as {@code SYNCGW_NAME} (upper case, dashes as underscores) or from a
+ * configuration file given by {@code --config FILE} / {@code SYNCGW_CONFIG} (Java properties: {@code name = value},
+ * option names without the dashes). Precedence: command line, then environment, then file.
  */
 public final class Args {
     private final List<String> positional = new ArrayList<>();
     private final Map<String, String> options = new HashMap<>();
     private final Map<String, String> env;
+    private final Map<String, String> file = new HashMap<>();
 
     private Args(Map<String, String> env) {
         this.env = env;
@@ -50,18 +52,41 @@ public final class Args {
                 a.positional.add(s);
             }
         }
+        String config = a.get("config");
+        if (config != null) {
+            a.loadFile(java.nio.file.Path.of(config));
+        }
         return a;
+    }
+
+    private void loadFile(java.nio.file.Path path) {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(path, java.nio.charset.StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (java.io.IOException e) {
+            throw new UsageException("cannot read the configuration file " + path + ": " + e.getMessage());
+        }
+        for (String name : p.stringPropertyNames()) {
+            String key = name.trim();
+            if (key.startsWith("--")) {
+                key = key.substring(2);
+            }
+            file.put(key, p.getProperty(name).trim());
+        }
     }
 
     public List<String> positional() {
         return positional;
     }
 
-    /** The option from the command line, else from {@code SYNCGW_NAME}, else null. */
+    /** The option from the command line, else from {@code SYNCGW_NAME}, else from the config file, else null. */
     public String get(String name) {
         String v = options.get(name);
         if (v == null) {
             v = env.get("SYNCGW_" + name.toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+        if (v == null) {
+            v = file.get(name);
         }
         return v == null || v.isEmpty() ? null : v;
     }

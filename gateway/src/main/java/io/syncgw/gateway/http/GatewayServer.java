@@ -30,9 +30,25 @@ public final class GatewayServer implements AutoCloseable {
      */
     public GatewayServer(String bind, int port, SyncHandler sync, BooleanSupplier healthy,
                          java.util.function.Supplier<Mono<Boolean>> ready, Duration idleTimeout) {
+        this(bind, port, sync, healthy, ready, idleTimeout, null, null);
+    }
+
+    /**
+     * @param tlsCert PEM certificate chain for HTTPS on the sync port, or null for plain HTTP
+     * @param tlsKey  PEM (PKCS#8) private key of that certificate
+     */
+    public GatewayServer(String bind, int port, SyncHandler sync, BooleanSupplier healthy,
+                         java.util.function.Supplier<Mono<Boolean>> ready, Duration idleTimeout,
+                         java.nio.file.Path tlsCert, java.nio.file.Path tlsKey) {
         byte[] ok = "ok\n".getBytes(StandardCharsets.UTF_8);
         byte[] notReady = "not ready\n".getBytes(StandardCharsets.UTF_8);
-        this.server = HttpServer.create()
+        HttpServer http = HttpServer.create();
+        if (tlsCert != null) {
+            reactor.netty.tcp.SslProvider.GenericSslContextSpec<?> tls =
+                    reactor.netty.http.Http11SslContextSpec.forServer(tlsCert.toFile(), tlsKey.toFile());
+            http = http.secure(spec -> spec.sslContext(tls));
+        }
+        this.server = http
                 .host(bind)
                 .port(port)
                 .idleTimeout(idleTimeout)

@@ -19,10 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.blockhound.BlockHound;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.ByteBufFlux;
@@ -40,11 +38,6 @@ class SyncHttpTest {
     private String url;
     private io.syncgw.gateway.ops.GatewayMetrics metrics;
     private volatile boolean draining;
-
-    @BeforeAll
-    static void blockHound() {
-        BlockHound.install();
-    }
 
     @BeforeEach
     void start() {
