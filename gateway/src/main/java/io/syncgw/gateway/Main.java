@@ -22,6 +22,8 @@ public final class Main {
 
               serve [--port 8080] [--bind 0.0.0.0] [--data-dir DIR | --db-url URL]
                     [--session-timeout 5m] [--max-message-size 4m] [--max-sessions 50000] [--public-url URL]
+                    [--admin-port 8081] [--admin-bind 127.0.0.1] [--drain-grace 30s]
+                    [--tls-cert PEM --tls-key PEM] [--log-format text|json] [--config FILE]
                   run the gateway; it logs "syncgw ready" when it serves POST /sync
 
               user add LOGIN --password PW [--no-md5] [--data-dir DIR | --db-url URL]
@@ -41,9 +43,28 @@ public final class Main {
     }
 
     public static void main(String[] argv) {
+        chooseLogFormat(argv, System.getenv());
         int code = run(argv, System.getenv(), System.out, System.err);
         if (code != 0 || argv.length == 0 || !"serve".equals(argv[0])) {
             System.exit(code);
+        }
+    }
+
+    /**
+     * {@code --log-format json} (or {@code SYNCGW_LOG_FORMAT=json}): one JSON object per log line. Decided before
+     * the first logger is created, which is when logback reads its configuration.
+     */
+    private static void chooseLogFormat(String[] argv, Map<String, String> env) {
+        String format = env.get("SYNCGW_LOG_FORMAT");
+        for (int i = 0; i < argv.length; i++) {
+            if (argv[i].equals("--log-format") && i + 1 < argv.length) {
+                format = argv[i + 1];
+            } else if (argv[i].startsWith("--log-format=")) {
+                format = argv[i].substring("--log-format=".length());
+            }
+        }
+        if ("json".equalsIgnoreCase(format) && System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "logback-json.xml");
         }
     }
 

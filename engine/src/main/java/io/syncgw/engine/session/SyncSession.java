@@ -92,7 +92,7 @@ public final class SyncSession {
     }
 
     private Mono<Effect.Reply> process(SyncMessage message) {
-        return Mono.defer(() -> run(machine.onMessage(state, message)))
+        return Mono.defer(() -> run(withContext(message, () -> machine.onMessage(state, message))))
                 .onErrorResume(e -> {
                     LOG.error("session {}: internal error handling message {}", state.sessionId,
                             message.header().msgId(), e);
@@ -107,7 +107,26 @@ public final class SyncSession {
         }
         return execute(effect)
                 .onErrorResume(e -> Mono.just(new Event.StoreFailed(e)))
-                .flatMap(event -> run(machine.onEvent(state, event)));
+                .flatMap(event -> run(withContext(null, () -> machine.onEvent(state, event))));
+    }
+
+    /**
+     * Runs a step of the machine with the session and device in the logging context (MDC keys {@code session} and
+     * {@code device}), so every log line of the step carries them: the correlation an operator greps for.
+     */
+    private Effect withContext(SyncMessage message, java.util.function.Supplier<Effect> step) {
+        String device = state.deviceUri != null ? state.deviceUri
+                : message == null ? null : message.header().source().locUri();
+        String session = state.sessionId != null ? state.sessionId
+                : message == null ? null : message.header().sessionId();
+        org.slf4j.MDC.put("device", device == null ? "-" : device);
+        org.slf4j.MDC.put("session", session == null ? "-" : session);
+        try {
+            return step.get();
+        } finally {
+            org.slf4j.MDC.remove("device");
+            org.slf4j.MDC.remove("session");
+        }
     }
 
     private Mono<Event> execute(Effect e) {
