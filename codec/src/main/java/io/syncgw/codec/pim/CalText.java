@@ -24,7 +24,7 @@ import java.util.Locale;
  *
  * <p>Structure: exactly one {@code VCALENDAR} holding exactly one {@code VEVENT} or {@code VTODO} (with
  * {@code VALARM}s inside) and any {@code VTIMEZONE}s, nothing after it; at most {@value #MAX_LINES} property lines
- * and {@value #MAX_TIMEZONES} time zones.
+ * and {@value #MAX_TIMEZONES} time zones, at most {@value #MAX_LIST_VALUES} values in a list-valued line.
  */
 final class CalText {
 
@@ -33,6 +33,15 @@ final class CalText {
 
     /** Most VTIMEZONE components in one item. */
     static final int MAX_TIMEZONES = 20;
+
+    /** Most parameters on one line; real lines have a handful. */
+    static final int MAX_PARAMS = 100;
+
+    /**
+     * Most values in one list-valued line (EXDATE, RDATE, CATEGORIES, RESOURCES): ical4j 4.2.3 parses such a list in
+     * time quadratic in its length (40,000 EXDATEs in one line take seconds).
+     */
+    static final int MAX_LIST_VALUES = 1000;
 
     /** Most VALARM components in one item. */
     static final int MAX_ALARMS = 50;
@@ -160,6 +169,9 @@ final class CalText {
                 if (++count > MAX_LINES) {
                     return refused(v10, "more than " + MAX_LINES + " lines");
                 }
+                if (LISTS.contains(name) && separators(parsed.value()) >= MAX_LIST_VALUES) {
+                    return refused(v10, "more than " + MAX_LIST_VALUES + " values in " + name);
+                }
                 stack.peek().lines.add(v10 ? decode10(parsed) : parsed);
             }
         }
@@ -173,6 +185,19 @@ final class CalText {
             return refused(v10, "no VEVENT or VTODO");
         }
         return new Parsed(root, v10, null);
+    }
+
+    private static final java.util.Set<String> LISTS = java.util.Set.of("EXDATE", "RDATE", "CATEGORIES", "RESOURCES");
+
+    private static int separators(String value) {
+        int n = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == ',' || c == ';') {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static Parsed refused(boolean v10, String problem) {
@@ -227,6 +252,9 @@ final class CalText {
             String t = token.toString().strip();
             if (t.isEmpty()) {
                 continue;
+            }
+            if (params.size() >= MAX_PARAMS) {
+                return null;
             }
             int eq = t.indexOf('=');
             if (eq < 0) {

@@ -7,6 +7,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.zone.ZoneRules;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -109,12 +110,12 @@ final class CalTime {
     }
 
     static String formatDate(LocalDate date) {
-        return String.format("%04d%02d%02d", date.getYear(), date.getMonthValue(), date.getDayOfMonth());
+        return String.format(Locale.ROOT, "%04d%02d%02d", date.getYear(), date.getMonthValue(), date.getDayOfMonth());
     }
 
     static String formatDateTime(LocalDateTime t) {
         return formatDate(t.toLocalDate())
-                + String.format("T%02d%02d%02d", t.getHour(), t.getMinute(), t.getSecond());
+                + String.format(Locale.ROOT, "T%02d%02d%02d", t.getHour(), t.getMinute(), t.getSecond());
     }
 
     static String formatUtc(Instant instant) {

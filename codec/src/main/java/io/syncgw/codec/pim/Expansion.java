@@ -38,7 +38,8 @@ final class Expansion {
     static List<CalTime> finiteOccurrences(CalModel m, String rule, int max) {
         CalTime seed = seed(m);
         Map<String, String> parts = Rrule10.parts(rule);
-        if (seed == null || parts == null || !parts.containsKey("COUNT") && !parts.containsKey("UNTIL")) {
+        if (seed == null || parts == null || !parts.containsKey("COUNT") && !parts.containsKey("UNTIL")
+                || subDaily(parts)) {
             return null;
         }
         String local = localRule(rule, seed);
@@ -165,11 +166,22 @@ final class Expansion {
             if (local == null) {
                 continue;
             }
+            Map<String, String> parts = Rrule10.parts(local);
+            if (subDaily(parts)) {
+                // not expanded (ical4j walks every interval from the seed): occurs wherever its bounds allow
+                Instant s = seed.instant(floating);
+                Instant bound = subDailyBound(parts, seed, floating, length);
+                if (s.isBefore(to) && (bound == null || bound.isAfter(from))) {
+                    result.add(new Occurrence(s.isAfter(from) ? s : from, s.isAfter(from) ? s : from));
+                    return result;
+                }
+                continue;
+            }
             try {
                 if (seed.isDate()) {
                     LocalDate a = LocalDateTime.ofInstant(windowStart, ZoneOffset.UTC).toLocalDate().minusDays(1);
                     LocalDate b = LocalDateTime.ofInstant(windowEnd, ZoneOffset.UTC).toLocalDate().plusDays(1);
-                    for (LocalDate d : Ical4j.expand(local, seed.date(), a, b, max)) {
+                    for (LocalDate d : Ical4j.expand(local, seed.date(), a, b, MAX_OCCURRENCES)) {
                         starts.add(CalTime.date(d).instant(floating));
                     }
                 } else {
@@ -177,7 +189,7 @@ final class Expansion {
                             : seed.kind == CalTime.Kind.UTC ? ZoneOffset.UTC : floating;
                     LocalDateTime a = local(windowStart, seed, zone).minusDays(1);
                     LocalDateTime b = local(windowEnd, seed, zone).plusDays(1);
-                    for (LocalDateTime t : Ical4j.expand(local, seed.local, a, b, max)) {
+                    for (LocalDateTime t : Ical4j.expand(local, seed.local, a, b, MAX_OCCURRENCES)) {
                         starts.add(seed.withLocal(t).instant(floating));
                     }
                 }
@@ -207,6 +219,36 @@ final class Expansion {
             return LocalDateTime.ofInstant(instant, seed.rules.getOffset(instant));
         }
         return LocalDateTime.ofInstant(instant, zone.getRules().getOffset(instant));
+    }
+
+    /**
+     * Whether a rule recurs more often than daily (SECONDLY, MINUTELY, HOURLY). Such rules are never expanded:
+     * ical4j steps through every interval from the seed, which for a rule started years ago takes minutes. They are
+     * not PIM data a phone creates; the codec treats them by their bounds.
+     */
+    static boolean subDaily(Map<String, String> parts) {
+        String freq = parts == null ? null : parts.get("FREQ");
+        return "SECONDLY".equals(freq) || "MINUTELY".equals(freq) || "HOURLY".equals(freq);
+    }
+
+    /** The end of a sub-daily rule: UNTIL, or the seed plus COUNT intervals; {@code null} when endless. */
+    static Instant subDailyBound(Map<String, String> parts, CalTime seed, ZoneId floating, Duration length) {
+        Instant s = seed.instant(floating);
+        if (parts.containsKey("UNTIL")) {
+            CalTime until = CalTime.parse(parts.get("UNTIL"));
+            return until == null ? null : until.instant(floating).plus(length);
+        }
+        if (!parts.containsKey("COUNT")) {
+            return null;
+        }
+        try {
+            long count = Long.parseLong(parts.get("COUNT"));
+            long interval = Long.parseLong(parts.getOrDefault("INTERVAL", "1"));
+            long unit = parts.get("FREQ").equals("HOURLY") ? 3600 : parts.get("FREQ").equals("MINUTELY") ? 60 : 1;
+            return s.plusSeconds(Math.multiplyExact(Math.multiplyExact(count, interval), unit)).plus(length);
+        } catch (NumberFormatException | ArithmeticException | java.time.DateTimeException e) {
+            return null;
+        }
     }
 
     /** The length of one occurrence. */

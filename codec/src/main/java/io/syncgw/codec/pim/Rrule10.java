@@ -30,7 +30,11 @@ import java.util.regex.Pattern;
  * {@code 0900 1700}) become BYHOUR/BYMINUTE when all share one minute.
  *
  * <p><b>Writing 1.0</b>: COUNT is written as {@code #n} under the same condition, otherwise as the end date of the
- * last occurrence; UNTIL as the end date (a DATE as {@code T235959} local time); no end as {@code #0}.
+ * last occurrence; UNTIL as the end date (a DATE as {@code T235959} local time); no end as {@code #0}. A yearly rule by
+ * weekday or day in the start's month ({@code FREQ=YEARLY;BYMONTH=5;BYDAY=2SU}) is written as the monthly rule every
+ * 12 months it equals ({@code MP12 2+ SU}); {@code FREQ=DAILY;BYDAY=...} as a weekly rule. What 1.0 has no form for
+ * (BYSETPOS, BYWEEKNO, BYHOUR/BYMINUTE/BYSECOND, sub-daily frequencies, yearly by weekday in other months, a week
+ * start that changes a multi-day weekly rule) makes {@link #to10} return {@code null}.
  */
 final class Rrule10 {
 
@@ -293,7 +297,7 @@ final class Rrule10 {
             case DATE:
                 return CalTime.formatDate(until.date());
             case FLOATING:
-                return CalTime.formatDateTime(until.kind == CalTime.Kind.UTC ? until.local : until.local);
+                return CalTime.formatDateTime(until.local); // a UTC end of a floating rule: its clock time
             default:
                 CalTime u = until;
                 if (u.kind == CalTime.Kind.FLOATING || u.kind == CalTime.Kind.DATE) {
@@ -352,7 +356,7 @@ final class Rrule10 {
         } catch (NumberFormatException e) {
             return null;
         }
-        if (interval < 1 || interval > 9999) {
+        if (interval < 1 || interval > 999) {
             return null;
         }
         String freq = parts.get("FREQ");
@@ -361,6 +365,14 @@ final class Rrule10 {
         List<String> byMonth = list(parts.get("BYMONTH"));
         List<String> byYearDay = list(parts.get("BYYEARDAY"));
         LocalDate seedDate = seed.date();
+        if (freq.equals("YEARLY") && byYearDay.isEmpty() && byMonth.size() == 1
+                && byMonth.get(0).equals(String.valueOf(seedDate.getMonthValue()))
+                && (!byDay.isEmpty() || !byMonthDay.isEmpty())) {
+            // yearly in the start's month by weekday or day: monthly every 12 months, which 1.0 has (MP12, MD12)
+            freq = "MONTHLY";
+            interval *= 12;
+            byMonth = List.of();
+        }
         StringBuilder out = new StringBuilder();
         boolean single;
         switch (freq) {

@@ -7,7 +7,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +39,12 @@ final class VCal10 {
 
     /** Reads a 1.0 VCALENDAR tree (values decoded by {@link CalText}) into a 2.0 VCALENDAR tree. */
     static CalComponent to20(CalComponent cal10) {
-        return new Reader(cal10).read();
+        return new Reader(cal10, true).read();
+    }
+
+    /** As {@link #to20(CalComponent)} without the VTIMEZONE (for keys and spans: times resolve without it). */
+    static CalComponent to20WithoutTimezones(CalComponent cal10) {
+        return new Reader(cal10, false).read();
     }
 
     private static final class Reader {
@@ -53,8 +57,10 @@ final class VCal10 {
         private CalTime end;
         private CalTime due;
         private boolean allDay;
+        private final boolean withTimezones;
 
-        Reader(CalComponent cal10) {
+        Reader(CalComponent cal10, boolean withTimezones) {
+            this.withTimezones = withTimezones;
             this.cal10 = cal10;
             this.item10 = cal10.item();
             this.todo = item10.name.equals("VTODO");
@@ -281,8 +287,8 @@ final class VCal10 {
             // the zone the times were put in
             for (CalLine line : item.lines) {
                 String tzid = line.param("TZID");
-                if (tzid != null && zone != null) {
-                    out.children.add(Zones.vtimezone(zone, startYear(), endYear(item)));
+                if (tzid != null && zone != null && withTimezones) {
+                    out.children.add(Zones.cachedVtimezone(zone, startYear(), endYear(item)));
                     break;
                 }
             }
@@ -803,7 +809,7 @@ final class VCal10 {
                         break;
                     case "PRIORITY": {
                         Integer p = integer(line.value());
-                        if (p != null && p > 0) {
+                        if (p != null && p >= 0) {
                             plain("PRIORITY", String.valueOf(priority10(p)));
                         }
                         break;
@@ -827,10 +833,12 @@ final class VCal10 {
                         if (line.value().equals(rrule)) {
                             if (rule10 != null) {
                                 plain("RRULE", rule10);
-                            } else if (fallback != null && !fallback.isEmpty()) {
+                            } else if (fallback != null && fallback.size() > 1) {
                                 List<String> dates = new ArrayList<>();
                                 for (CalTime t : fallback) {
-                                    dates.add(time(t));
+                                    if (!time(t).equals(time(start))) {
+                                        dates.add(time(t)); // DTSTART is the first occurrence anyway
+                                    }
                                 }
                                 plain("RDATE", String.join(";", dates));
                             }
@@ -1012,10 +1020,5 @@ final class VCal10 {
             }
         }
         return true;
-    }
-
-    /** Whether rules in a zone can be resolved (used by callers that need a zone's rules for a TZID). */
-    static ZoneRules rulesOf(CalTime t) {
-        return t.kind == CalTime.Kind.ZONED ? t.rules : null;
     }
 }

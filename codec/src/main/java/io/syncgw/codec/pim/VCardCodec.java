@@ -2,6 +2,7 @@ package io.syncgw.codec.pim;
 
 import ezvcard.VCard;
 import ezvcard.VCardVersion;
+import ezvcard.io.scribe.ScribeIndex;
 import ezvcard.io.text.VCardReader;
 import ezvcard.io.text.VCardWriter;
 import ezvcard.parameter.VCardParameters;
@@ -15,9 +16,11 @@ import java.io.StringWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Converts contacts between vCard 2.1 (versit Consortium specification, 1996) and vCard 3.0 (RFC 2425 / RFC 2426),
@@ -229,6 +232,105 @@ public final class VCardCodec {
         } catch (RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The property names vCard 2.1 defines (versit 1996), besides BEGIN, END and VERSION: what a 2.1 device is
+     * assumed to support when its CTCap is unknown.
+     */
+    public static final Set<String> VCARD_21_PROPERTIES = Set.of("FN", "N", "PHOTO", "BDAY", "ADR", "LABEL", "TEL",
+            "EMAIL", "MAILER", "TZ", "GEO", "TITLE", "ROLE", "LOGO", "AGENT", "ORG", "NOTE", "REV", "SOUND", "URL",
+            "UID", "KEY");
+
+    /** The property names vCard 3.0 defines (RFC 2426 with RFC 2425): 2.1's plus NICKNAME, CATEGORIES and more. */
+    public static final Set<String> VCARD_30_PROPERTIES;
+
+    static {
+        Set<String> names = new HashSet<>(VCARD_21_PROPERTIES);
+        names.addAll(List.of("NICKNAME", "CATEGORIES", "PRODID", "SORT-STRING", "CLASS", "NAME", "PROFILE", "SOURCE"));
+        VCARD_30_PROPERTIES = Set.copyOf(names);
+    }
+
+    /**
+     * An update from a device, with the properties the device does not support kept from the server's copy, so a
+     * phone without a NOTE or PHOTO field never erases them.
+     *
+     * <p>A property of the server copy is kept when its name is neither in {@code deviceSupportedProperties} (the
+     * device's CTCap property names; empty means unknown, and then the names its format defines count:
+     * {@link #VCARD_21_PROPERTIES} or {@link #VCARD_30_PROPERTIES}) nor sent by the device (what a device sends it
+     * supports). A supported property the device left out was deleted on the device and stays deleted;
+     * {@code X-} properties count as supported only when listed or sent. The kept properties are added to the
+     * device's card, which is written in the device's format; when none is kept, the result is the device's version
+     * unchanged. Parses both cards.
+     *
+     * @param serverCopy                the server's version (2.1 or 3.0); when refused as a card, the device's
+     *                                  version is the result
+     * @param deviceVersion             the device's update
+     * @param deviceSupportedProperties the device's CTCap property names, may be empty or {@code null} (unknown)
+     * @return the merged card, or why the device's version was refused; never {@code null}
+     */
+    public ConversionResult merge(String serverCopy, String deviceVersion, Set<String> deviceSupportedProperties) {
+        String device = deviceVersion == null ? "" : deviceVersion;
+        try {
+            String problem = precheck(device);
+            VCardStructure.Scan scan = problem == null ? VCardStructure.scan(device) : null;
+            if (problem != null || !scan.valid()) {
+                return new ConversionResult.Invalid(problem != null ? problem : scan.problem());
+            }
+            VCard deviceCard = read(device);
+            if (deviceCard == null) {
+                return new ConversionResult.Invalid("no vCard found");
+            }
+            String server = serverCopy == null ? "" : serverCopy;
+            if (precheck(server) != null || !VCardStructure.scan(server).valid()) {
+                return new ConversionResult.Converted(device);
+            }
+            VCard serverCard = read(server);
+            if (serverCard == null) {
+                return new ConversionResult.Converted(device);
+            }
+            ContactFormat format = sourceFormat(scan.version());
+            if (format == null) {
+                format = ContactFormat.VCARD_30;
+            }
+            Set<String> supported = new HashSet<>();
+            if (deviceSupportedProperties == null || deviceSupportedProperties.isEmpty()) {
+                supported.addAll(format == ContactFormat.VCARD_21 ? VCARD_21_PROPERTIES : VCARD_30_PROPERTIES);
+            } else {
+                for (String name : deviceSupportedProperties) {
+                    if (name != null) {
+                        supported.add(name.strip().toUpperCase(Locale.ROOT));
+                    }
+                }
+            }
+            ScribeIndex scribes = new ScribeIndex();
+            for (VCardProperty property : deviceCard.getProperties()) {
+                supported.add(propertyName(property, scribes));
+            }
+            List<VCardProperty> kept = new ArrayList<>();
+            for (VCardProperty property : serverCard.getProperties()) {
+                if (!supported.contains(propertyName(property, scribes))) {
+                    kept.add(property);
+                }
+            }
+            if (kept.isEmpty()) {
+                return new ConversionResult.Converted(device);
+            }
+            for (VCardProperty property : kept) {
+                deviceCard.addProperty(property);
+            }
+            return new ConversionResult.Converted(write(deviceCard, format));
+        } catch (RuntimeException e) {
+            return new ConversionResult.Invalid("cannot merge: "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+        }
+    }
+
+    private static String propertyName(VCardProperty property, ScribeIndex scribes) {
+        if (property instanceof RawProperty) {
+            return ((RawProperty) property).getPropertyName().toUpperCase(Locale.ROOT);
+        }
+        return scribes.getPropertyScribe(property).getPropertyName().toUpperCase(Locale.ROOT);
     }
 
     // ---- internals --------------------------------------------------------------------------------------------

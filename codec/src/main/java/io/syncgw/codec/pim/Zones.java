@@ -62,6 +62,7 @@ final class Zones {
     private static final Object NONE = new Object();
     private static final Map<String, String> WINDOWS_NAMES = windowsNames();
     private static final Map<Tz10, Object> MATCHES = new ConcurrentHashMap<>();
+    private static final Map<String, Object> FIXED_MATCHES = new ConcurrentHashMap<>();
     private static final DateTimeFormatter ZONE_NAME = DateTimeFormatter.ofPattern("zzz", Locale.ENGLISH);
 
     private Zones() {
@@ -256,20 +257,46 @@ final class Zones {
     static String offset20(ZoneOffset offset) {
         int total = offset.getTotalSeconds();
         int abs = Math.abs(total);
-        String s = String.format("%s%02d%02d", total < 0 ? "-" : "+", abs / 3600, abs / 60 % 60);
-        return abs % 60 == 0 ? s : s + String.format("%02d", abs % 60);
+        String s = String.format(Locale.ROOT, "%s%02d%02d", total < 0 ? "-" : "+", abs / 3600, abs / 60 % 60);
+        return abs % 60 == 0 ? s : s + String.format(Locale.ROOT, "%02d", abs % 60);
     }
 
     /** {@code +01:00} as vCalendar 1.0 writes offsets. */
     static String offset10(ZoneOffset offset) {
         int total = offset.getTotalSeconds();
         int abs = Math.abs(total);
-        return String.format("%s%02d:%02d", total < 0 ? "-" : "+", abs / 3600, abs / 60 % 60);
+        return String.format(Locale.ROOT, "%s%02d:%02d", total < 0 ? "-" : "+", abs / 3600, abs / 60 % 60);
     }
 
+    /** The zone's short name at an instant (CET, CEST, EST...), without characters 1.0 and 2.0 lists use. */
     static String name(ZoneId zone, Instant at) {
-        String n = ZONE_NAME.format(ZonedDateTime.ofInstant(at, zone));
-        return n.replace(";", "").replace(",", "").replace(":", "");
+        ZonedDateTime zdt = ZonedDateTime.ofInstant(at, zone);
+        String key = zone.getId() + zdt.getOffset() + zone.getRules().isDaylightSavings(at);
+        String cached = NAMES.get(key);
+        if (cached == null) {
+            cached = ZONE_NAME.format(zdt).replace(";", "").replace(",", "").replace(":", "");
+            if (NAMES.size() < CACHE_LIMIT) {
+                NAMES.put(key, cached);
+            }
+        }
+        return cached;
+    }
+
+    private static final Map<String, String> NAMES = new ConcurrentHashMap<>();
+
+    private static final Map<String, CalComponent> VTIMEZONES = new ConcurrentHashMap<>();
+
+    /** {@link #vtimezone(ZoneId, int, int)}, cached (a copy each time: components are mutable). */
+    static CalComponent cachedVtimezone(ZoneId zone, int fromYear, int toYear) {
+        String key = zone.getId() + "/" + fromYear + "/" + toYear;
+        CalComponent cached = VTIMEZONES.get(key);
+        if (cached == null) {
+            cached = vtimezone(zone, fromYear, toYear);
+            if (VTIMEZONES.size() < CACHE_LIMIT) {
+                VTIMEZONES.put(key, cached);
+            }
+        }
+        return cached.copy();
     }
 
     /** The RRULE day part for a transition rule: BYDAY=2SU, BYDAY=-1SU, BYMONTHDAY=... */
@@ -461,9 +488,11 @@ final class Zones {
      * @return the zone, or {@code null}
      */
     static ZoneId match(Tz10 tz, Instant reference) {
-        Tz10 key = new Tz10(tz.std(), tz.periods());
-        Object cached = MATCHES.get(key);
-        if (cached != null && tz.periods().size() > 0) {
+        // a description without DST periods is matched around its reference: cached per year
+        String key = tz.periods().isEmpty() ? tz.std() + "@" + LocalDateTime.ofInstant(reference, ZoneOffset.UTC)
+                .getYear() : null;
+        Object cached = key != null ? FIXED_MATCHES.get(key) : MATCHES.get(tz);
+        if (cached != null) {
             return cached == NONE ? null : (ZoneId) cached;
         }
         ZoneId found = null;
@@ -488,8 +517,10 @@ final class Zones {
                 }
             }
         }
-        if (tz.periods().size() > 0 && MATCHES.size() < CACHE_LIMIT) {
-            MATCHES.put(key, found == null ? NONE : found);
+        if (key != null && FIXED_MATCHES.size() < CACHE_LIMIT) {
+            FIXED_MATCHES.put(key, found == null ? NONE : found);
+        } else if (key == null && MATCHES.size() < CACHE_LIMIT) {
+            MATCHES.put(tz, found == null ? NONE : found);
         }
         return found;
     }

@@ -1,0 +1,286 @@
+package io.syncgw.codec.pim;
+
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** {@link CalendarCodec#merge}: the device's update, with what the device cannot hold kept from the server copy. */
+final class CalendarMerge {
+
+    /** Date-valued properties, compared by the instants (or dates) they denote. */
+    private static final Set<String> DATES = Set.of("DTSTART", "DTEND", "DUE", "EXDATE", "RDATE", "RECURRENCE-ID",
+            "COMPLETED", "CREATED", "LAST-MODIFIED", "DTSTAMP");
+
+    /** Properties whose device value is put back into the server copy's zone when the device sent UTC. */
+    private static final Set<String> ZONED = Set.of("DTSTART", "DTEND", "DUE", "EXDATE", "RDATE");
+
+    private static final Set<String> TEXT = Set.of("SUMMARY", "DESCRIPTION", "LOCATION", "COMMENT", "CONTACT");
+
+    private static final String END = "END";
+    private static final String ALARMS = "VALARM";
+
+    private CalendarMerge() {
+    }
+
+    static ConversionResult merge(CalComponent server20, boolean serverV10, CalComponent device20, boolean deviceV10,
+            String deviceText, Set<String> ctcap) {
+        CalModel s = new CalModel(server20);
+        CalModel d = new CalModel(device20);
+        if (s.todo != d.todo) {
+            return new ConversionResult.Converted(deviceText); // another kind of item: nothing to keep
+        }
+        CalModel t = s;
+        if (deviceV10) {
+            CalText.Parsed back = CalText.parse(VCal10.write(s));
+            t = back.valid() ? new CalModel(VCal10.to20(back.root())) : s;
+        }
+        Set<String> supported = new LinkedHashSet<>();
+        for (String name : ctcap) {
+            if (name != null) {
+                supported.add(name.strip().toUpperCase(Locale.ROOT));
+            }
+        }
+
+        Map<String, List<CalLine>> serverGroups = groups(s.item);
+        Map<String, List<CalLine>> deviceGroups = groups(d.item);
+        Map<String, List<CalLine>> throughDevice = groups(t.item);
+        List<String> order = new ArrayList<>(serverGroups.keySet());
+        for (String g : deviceGroups.keySet()) {
+            if (!order.contains(g)) {
+                order.add(g);
+            }
+        }
+        CalComponent item = new CalComponent(d.item.name);
+        boolean changed = false;
+        for (String g : order) {
+            List<CalLine> sl = serverGroups.getOrDefault(g, List.of());
+            List<CalLine> dl = deviceGroups.getOrDefault(g, List.of());
+            List<CalLine> tl = throughDevice.getOrDefault(g, List.of());
+            boolean isSupported = expressible(g, deviceV10) && (supported.isEmpty() || listed(g, supported, deviceV10)
+                    || !dl.isEmpty());
+            List<CalLine> chosen;
+            if (!isSupported || canon(g, dl, d).equals(canon(g, tl, t))) {
+                chosen = sl;
+                changed |= !canon(g, sl, s).equals(canon(g, dl, d));
+            } else {
+                chosen = rezone(g, dl, d, s);
+            }
+            item.lines.addAll(chosen);
+        }
+        List<CalComponent> sa = s.item.children(ALARMS);
+        List<CalComponent> da = d.item.children(ALARMS);
+        List<CalComponent> ta = t.item.children(ALARMS);
+        boolean alarmsSupported = expressible(ALARMS, deviceV10) && (supported.isEmpty()
+                || listed(ALARMS, supported, deviceV10) || !da.isEmpty());
+        if (!alarmsSupported || alarms(da, d).equals(alarms(ta, t))) {
+            item.children.addAll(sa);
+            changed |= !alarms(sa, s).equals(alarms(da, d));
+        } else {
+            item.children.addAll(da);
+        }
+        if (!changed) {
+            return new ConversionResult.Converted(deviceText);
+        }
+
+        CalComponent root = new CalComponent("VCALENDAR");
+        root.lines.add(CalLine.of("VERSION", "2.0"));
+        String prodid = s.root.value("PRODID") != null ? s.root.value("PRODID") : d.root.value("PRODID");
+        root.lines.add(CalLine.of("PRODID", prodid != null ? prodid : CalLine.escape20(VCal10.DEFAULT_PRODID)));
+        for (CalLine line : s.root.lines) {
+            if (!line.name().equals("VERSION") && !line.name().equals("PRODID")) {
+                root.lines.add(line); // CALSCALE, METHOD, X-WR-...
+            }
+        }
+        Set<String> tzids = new LinkedHashSet<>();
+        for (CalLine line : item.lines) {
+            if (line.param("TZID") != null) {
+                tzids.add(line.param("TZID").strip());
+            }
+        }
+        CalModel draft = null;
+        for (String tzid : tzids) {
+            CalComponent vtz = s.vtimezone(tzid) != null ? s.vtimezone(tzid) : d.vtimezone(tzid);
+            if (vtz == null && Zones.knownZone(tzid) != null) {
+                if (draft == null) {
+                    CalComponent probe = new CalComponent("VCALENDAR");
+                    probe.children.add(item);
+                    draft = new CalModel(probe);
+                }
+                CalTime start = Expansion.seed(draft);
+                int year = start == null ? 2000 : start.date().getYear();
+                vtz = Zones.cachedVtimezone(Zones.knownZone(tzid), year, Integer.MAX_VALUE);
+                vtz.lines.set(0, CalLine.of("TZID", tzid));
+            }
+            if (vtz != null) {
+                root.children.add(vtz);
+            }
+        }
+        root.children.add(item);
+        if (serverV10 && deviceV10) {
+            return new ConversionResult.Converted(VCal10.write(new CalModel(root)));
+        }
+        return new ConversionResult.Converted(CalendarCodec.write20(root));
+    }
+
+    private static String group(String name) {
+        return name.equals("DTEND") || name.equals("DUE") || name.equals("DURATION") ? END : name;
+    }
+
+    private static Map<String, List<CalLine>> groups(CalComponent item) {
+        Map<String, List<CalLine>> groups = new LinkedHashMap<>();
+        for (CalLine line : item.lines) {
+            groups.computeIfAbsent(group(line.name()), k -> new ArrayList<>()).add(line);
+        }
+        return groups;
+    }
+
+    /** Whether 1.0 can hold any of the group (its details may still be lost: the unchanged check keeps them). */
+    private static boolean expressible(String group, boolean deviceV10) {
+        if (!deviceV10) {
+            return true;
+        }
+        return group.equals(END) || group.equals(ALARMS) || group.startsWith("X-") || VCal10.WRITTEN.contains(group);
+    }
+
+    /** Whether the device's CTCap names the group, in 1.0 or 2.0 names. */
+    private static boolean listed(String group, Set<String> supported, boolean deviceV10) {
+        switch (group) {
+            case END:
+                return supported.contains("DTEND") || supported.contains("DUE") || supported.contains("DURATION");
+            case ALARMS:
+                return supported.contains("VALARM") || supported.contains("AALARM") || supported.contains("DALARM");
+            case "CREATED":
+                return supported.contains("CREATED") || supported.contains("DCREATED");
+            case "ORGANIZER":
+                return supported.contains("ORGANIZER") || deviceV10 && supported.contains("ATTENDEE");
+            default:
+                return supported.contains(group);
+        }
+    }
+
+    /** The lines' meaning, independent of their form: instants for dates, unescaped text, sorted lists. */
+    private static List<String> canon(String group, List<CalLine> lines, CalModel m) {
+        List<String> out = new ArrayList<>();
+        if (group.equals(END)) {
+            if (!lines.isEmpty()) {
+                out.add(timeKey(m.end()));
+            }
+            return out;
+        }
+        for (CalLine line : lines) {
+            String name = line.name();
+            StringBuilder c = new StringBuilder(name).append(':');
+            if (DATES.contains(name)) {
+                List<String> values = new ArrayList<>();
+                for (CalTime time : m.times(line)) {
+                    values.add(timeKey(time));
+                }
+                Collections.sort(values);
+                c.append(values);
+            } else if (name.equals("CATEGORIES") || name.equals("RESOURCES")) {
+                List<String> values = new ArrayList<>();
+                for (String v : CalLine.splitList20(line.value())) {
+                    values.add(TwinKey.normalise(v));
+                }
+                Collections.sort(values);
+                c.append(values);
+            } else if (TEXT.contains(name)) {
+                c.append(TwinKey.collapse(CalLine.unescape20(line.value())));
+            } else if (name.equals("RRULE") || name.equals("EXRULE")) {
+                Map<String, String> parts = Rrule10.parts(line.value());
+                if (parts == null) {
+                    c.append(line.value());
+                } else {
+                    parts.putIfAbsent("INTERVAL", "1");
+                    if (parts.containsKey("UNTIL")) {
+                        CalTime u = CalTime.parse(parts.get("UNTIL"));
+                        parts.put("UNTIL", u == null ? parts.get("UNTIL") : u.isDate() ? u.value20()
+                                : u.kind == CalTime.Kind.UTC ? timeKey(u) : u.value20());
+                    }
+                    c.append(new java.util.TreeMap<>(parts));
+                }
+            } else if (name.equals("ATTENDEE") || name.equals("ORGANIZER")) {
+                c.append(line.value().strip().toLowerCase(Locale.ROOT)).append(canonParams(line));
+            } else {
+                c.append(line.value().strip().toUpperCase(Locale.ROOT)).append(canonParams(line));
+            }
+            out.add(c.toString());
+        }
+        Collections.sort(out);
+        return out;
+    }
+
+    private static String canonParams(CalLine line) {
+        List<String> params = new ArrayList<>();
+        for (CalLine.Param p : line.params()) {
+            if (!p.name().equals("VALUE") && !p.name().equals("ENCODING") && !p.name().equals("CHARSET")) {
+                params.add(p.name() + "=" + p.value().strip().toUpperCase(Locale.ROOT));
+            }
+        }
+        Collections.sort(params);
+        return params.toString();
+    }
+
+    private static String timeKey(CalTime t) {
+        if (t == null) {
+            return "-";
+        }
+        switch (t.kind) {
+            case DATE:
+                return "d" + CalTime.formatDate(t.date());
+            case FLOATING:
+                return "f" + CalTime.formatDateTime(t.local);
+            default:
+                return "i" + t.instant(ZoneOffset.UTC).getEpochSecond();
+        }
+    }
+
+    /** Alarms by action and absolute trigger time. */
+    private static List<String> alarms(List<CalComponent> alarms, CalModel m) {
+        List<String> out = new ArrayList<>();
+        for (CalComponent alarm : alarms) {
+            String action = alarm.value("ACTION");
+            out.add((action == null ? "" : action.strip().toUpperCase(Locale.ROOT)) + "@"
+                    + timeKey(Expansion.alarmTime(m, alarm)));
+        }
+        Collections.sort(out);
+        return out;
+    }
+
+    /** The device's date lines, UTC values put back into the server copy's zone. */
+    private static List<CalLine> rezone(String group, List<CalLine> lines, CalModel d, CalModel s) {
+        CalTime serverStart = Expansion.seed(s);
+        if (serverStart == null || serverStart.kind != CalTime.Kind.ZONED
+                || !(ZONED.contains(group) || group.equals(END))) {
+            return lines;
+        }
+        List<CalLine> out = new ArrayList<>();
+        for (CalLine line : lines) {
+            if (!ZONED.contains(line.name())) {
+                out.add(line);
+                continue;
+            }
+            List<CalTime> times = d.times(line);
+            boolean allUtc = !times.isEmpty();
+            for (CalTime time : times) {
+                allUtc &= time.kind == CalTime.Kind.UTC;
+            }
+            if (!allUtc) {
+                out.add(line);
+                continue;
+            }
+            List<String> values = new ArrayList<>();
+            for (CalTime time : times) {
+                values.add(CalTime.inZone(time.instant(ZoneOffset.UTC), serverStart.tzid, serverStart.rules).value20());
+            }
+            out.add(CalLine.of(line.name(), String.join(",", values), "TZID", serverStart.tzid));
+        }
+        return out;
+    }
+}
