@@ -7,7 +7,7 @@ import io.syncgw.engine.port.SyncStore;
 import io.syncgw.engine.session.SessionMachine;
 import io.syncgw.engine.session.SyncSession;
 import io.syncgw.engine.session.SyncSessions;
-import io.syncgw.engine.sync.ContactContent;
+import io.syncgw.engine.sync.ItemContents;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -46,9 +46,9 @@ public final class SyncEngine {
         this.config = config;
         this.store = store;
         this.cpu = cpu;
-        ContactContent contacts = new ContactContent();
+        ItemContents contents = ItemContents.standard();
         for (SyncMlEncoder e : encoders) {
-            machines.put(e.contentType(), new SessionMachine(config, e, nonces, contacts, credentials));
+            machines.put(e.contentType(), new SessionMachine(config, e, nonces, contents, credentials));
         }
         this.defaultMachine = machines.get(encoders.get(0).contentType());
     }

@@ -103,6 +103,15 @@ class CalendarCorpusTest {
         }
     }
 
+    /** Other modules' tests (the engine's conversations, the interop suite) read the corpus through this list. */
+    @Test
+    void indexListsTheCorpus() {
+        List<String> index = read(dir().resolve("index.txt")).lines().filter(l -> !l.isBlank())
+                .collect(Collectors.toList());
+        assertThat(index).as("calendar/index.txt (regenerate: ls *.ics | grep -v back.ics)")
+                .isEqualTo(corpus().collect(Collectors.toList()));
+    }
+
     @Test
     void expectedFilesAreRewrittenOnRequest() throws IOException {
         if (!Boolean.getBoolean("syncgw.corpus.update")) {

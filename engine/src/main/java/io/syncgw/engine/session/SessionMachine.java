@@ -32,7 +32,6 @@ import io.syncgw.codec.model.SyncMessage;
 import io.syncgw.codec.model.SyncMlVersion;
 import io.syncgw.codec.model.UnknownCommand;
 import io.syncgw.codec.model.devinf.DevInf;
-import io.syncgw.codec.pim.ContactFormat;
 import io.syncgw.codec.xml.DevInfXml;
 import io.syncgw.engine.EngineConfig;
 import io.syncgw.engine.auth.CredentialCipher;
@@ -53,7 +52,8 @@ import io.syncgw.engine.port.WriteResult;
 import io.syncgw.engine.session.Effect.Outcome;
 import io.syncgw.engine.session.SessionState.Stage;
 import io.syncgw.engine.sync.ConflictPolicy;
-import io.syncgw.engine.sync.ContactContent;
+import io.syncgw.engine.sync.ItemContent;
+import io.syncgw.engine.sync.ItemContents;
 import io.syncgw.engine.sync.ContentHash;
 import io.syncgw.engine.sync.Datastore;
 import io.syncgw.engine.sync.Negotiation;
@@ -61,6 +61,7 @@ import io.syncgw.engine.sync.SyncMode;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -92,18 +93,18 @@ public final class SessionMachine {
     private final EngineConfig config;
     private final SyncMlEncoder encoder;
     private final NonceSource nonces;
-    private final ContactContent contacts;
+    private final ItemContents contents;
     private final CredentialCipher credentials;
 
     /**
      * @param credentials opens sealed passwords for the SyncML 1.0 MD5 digest; null when no key is configured
      */
-    public SessionMachine(EngineConfig config, SyncMlEncoder encoder, NonceSource nonces, ContactContent contacts,
+    public SessionMachine(EngineConfig config, SyncMlEncoder encoder, NonceSource nonces, ItemContents contents,
                           CredentialCipher credentials) {
         this.config = config;
         this.encoder = encoder;
         this.nonces = nonces;
-        this.contacts = contacts;
+        this.contents = contents;
         this.credentials = credentials;
     }
 
@@ -200,6 +201,11 @@ public final class SessionMachine {
             return advance(s);
         }
         if (e instanceof Event.ItemsLoaded l) {
+            if (w.loadingMergeBases) {
+                w.loadingMergeBases = false;
+                w.mergeBases = l.items();
+                return advance(s);
+            }
             w.contents = l.items();
             return advance(s);
         }
@@ -334,6 +340,10 @@ public final class SessionMachine {
             return lookup;
         }
         if (!w.processed) {
+            Effect bases = mergeBaseLookup(s);
+            if (bases != null) {
+                return bases;
+            }
             w.processed = true;
             processCommands(s);
         }
@@ -400,14 +410,17 @@ public final class SessionMachine {
             }
             Set<String> luids = new LinkedHashSet<>();
             Set<String> twins = new LinkedHashSet<>();
+            Map<Item, String> texts = completeTexts(s, st, sync);
             for (ItemCommand ic : itemCommands(sync.commands())) {
                 for (Item i : ic.items()) {
                     String luid = luidOf(i);
                     if (luid != null) {
                         luids.add(luid);
                     }
-                    if (st.mode.clientSendsAll() && !(ic instanceof Delete) && i.text() != null && !i.moreData()) {
-                        twins.add(w.twinKeys.computeIfAbsent(i, x -> contacts.twinKey(x.text())));
+                    String text = texts.get(i);
+                    if (st.mode.clientSendsAll() && !(ic instanceof Delete) && text != null) {
+                        // a large object's key is its whole text's, so a repeated slow sync finds its twin too
+                        twins.add(w.twinKeys.computeIfAbsent(i, x -> content(st).twinKey(text)));
                     }
                 }
             }
@@ -419,6 +432,101 @@ public final class SessionMachine {
                     List.copyOf(twins));
         }
         return null;
+    }
+
+    /**
+     * The whole text of each item of {@code sync} that is complete in this message: a single item's text, or a large
+     * object's spooled chunks, its chunks earlier in this message and its last chunk. Chunks with MoreData are absent.
+     */
+    private static Map<Item, String> completeTexts(SessionState s, StoreSession st, Sync sync) {
+        Work w = s.work;
+        Map<Item, String> out = new java.util.IdentityHashMap<>();
+        Map<String, StringBuilder> open = new HashMap<>();
+        for (ItemCommand ic : itemCommands(sync.commands())) {
+            if (ic instanceof Delete) {
+                continue;
+            }
+            for (Item i : ic.items()) {
+                String luid = luidOf(i);
+                String key = st.id() + "/" + luid;
+                String text = i.text() == null ? "" : i.text();
+                if (luid == null) {
+                    continue;
+                }
+                if (i.moreData()) {
+                    open.computeIfAbsent(key, k -> new StringBuilder(s.partials.containsKey(k)
+                            ? w.spooled.getOrDefault(k, "") : "")).append(text);
+                    continue;
+                }
+                StringBuilder b = open.remove(key);
+                if (b != null) {
+                    out.put(i, b.append(text).toString());
+                } else if (s.partials.containsKey(key)) {
+                    out.put(i, w.spooled.getOrDefault(key, "") + text);
+                } else if (i.text() != null) {
+                    out.put(i, i.text());
+                }
+            }
+        }
+        w.completeTexts.putAll(out);
+        return out;
+    }
+
+    /**
+     * The server copies of the items this message updates, so that an update from a device that cannot hold every
+     * property keeps the rest (issue: nothing is lost through a limited device); null when they are loaded or none
+     * is needed. Loaded only for items whose content differs from what the device last sent: one query per message
+     * that changes items. The device's DevInf (its CTCap) is loaded first when stored but not yet read.
+     */
+    private Effect mergeBaseLookup(SessionState s) {
+        Work w = s.work;
+        if (w.mergeBases != null) {
+            return null;
+        }
+        Set<Long> ids = new LinkedHashSet<>();
+        for (Command c : w.msg.commands()) {
+            if (!(c instanceof Sync sync)) {
+                continue;
+            }
+            StoreSession st = storeFor(s, sync.targetUri());
+            if (st == null || !st.mode.clientSends()) {
+                continue;
+            }
+            ItemFacts facts = w.facts.getOrDefault(st.id(), ItemFacts.NONE);
+            for (ItemCommand ic : itemCommands(sync.commands())) {
+                if (ic instanceof Delete) {
+                    continue;
+                }
+                for (Item i : ic.items()) {
+                    String text = w.completeTexts.get(i);
+                    if (text == null) {
+                        continue;
+                    }
+                    String hash = ContentHash.of(text);
+                    MappedItem m = facts.byLuid().get(luidOf(i));
+                    if (m != null) {
+                        if (!m.deleted() && !hash.equals(m.contentHash())) {
+                            ids.add(m.itemId());
+                        }
+                    } else if (st.mode.clientSendsAll()) {
+                        for (TwinCandidate t : facts.twins().getOrDefault(w.twinKeys.get(i), List.of())) {
+                            if (!hash.equals(t.contentHash())) {
+                                ids.add(t.itemId());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            w.mergeBases = Map.of();
+            return null;
+        }
+        if (s.clientDevInf == null && !s.devInfLoadTried && s.device.devInfHash() != null) {
+            return new Effect.LoadDevInf(s.device.id());
+        }
+        w.loadingMergeBases = true;
+        return new Effect.LoadItems(s.account.accountId(), List.copyOf(ids));
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -526,10 +634,18 @@ public final class SessionMachine {
             }
             reply(g, List.of(target), List.of(), StatusCode.OK);
             String msgRef = w.msg.header().msgId();
-            DevInf mine = ServerDevInf.build(s.version, s.serverUri, config.serverVersion());
             String uri = s.version.devInfUri();
+            java.util.function.Function<DevInf, Results> results = d -> new Results("1", msgRef, g.cmdId(),
+                    Meta.ofType(DEVINF_XML), List.of(), List.of(), List.of(new Item(null, Location.of(uri), null, null,
+                    null, new ItemData.DevInfData(d), false)));
+            DevInf mine = ServerDevInf.build(s.version, s.serverUri, config.serverVersion(), true);
+            if (encoder.sizeOf(results.apply(mine)) > s.clientMaxMsgSize / 2) {
+                // the CTCaps (optional, DevInf §5.3.8) would crowd out the rest of the reply of a small-message device
+                mine = ServerDevInf.build(s.version, s.serverUri, config.serverVersion(), false);
+            }
+            DevInf sent = mine;
             s.outbox.add(id -> new Results(id, msgRef, g.cmdId(), Meta.ofType(DEVINF_XML), List.of(), List.of(),
-                    List.of(new Item(null, Location.of(uri), null, null, null, new ItemData.DevInfData(mine), false))));
+                    List.of(new Item(null, Location.of(uri), null, null, null, new ItemData.DevInfData(sent), false))));
             return null;
         }
 
@@ -683,8 +799,7 @@ public final class SessionMachine {
             return;
         }
         Optional<Datastore> ds = Datastore.resolve(item.targetUri());
-        if (ds.isEmpty() || ds.get() != Datastore.CONTACTS) {
-            // calendar and tasks are not served yet; an unknown name is not found either way
+        if (ds.isEmpty()) {
             LOG.info("session {}: datastore '{}' not available", s.sessionId, item.targetUri());
             s.outbox.add(status(w.msg, a, targets, sources, StatusCode.NOT_FOUND));
             return;
@@ -850,21 +965,26 @@ public final class SessionMachine {
             sd.code = StatusCode.REQUEST_ENTITY_TOO_LARGE;
             return;
         }
-        Optional<ContactFormat> format = contacts.formatOf(type, text);
-        if (format.isEmpty()) {
+        ItemContent content = content(st);
+        Optional<String> stored = content.storedType(type, text);
+        if (stored.isEmpty()) {
+            LOG.info("session {}: item {} refused for {}: type '{}' is not {} content", s.sessionId, luid, st.id(),
+                    type, st.id());
             sd.code = StatusCode.UNSUPPORTED_MEDIA_TYPE;
             return;
         }
-        String contentType = format.get().contentType();
+        String contentType = stored.get();
+        st.receivedType = contentType;
         String hash = ContentHash.of(text);
-        String twin = item.moreData() ? contacts.twinKey(text) : w.twinKeys.computeIfAbsent(item, x -> contacts.twinKey(
-                x.text() == null ? "" : x.text()));
+        String whole = text;
+        String twin = w.twinKeys.computeIfAbsent(item, x -> content.twinKey(whole));
+        Incoming in = new Incoming(luid, contentType, text, twin, hash);
         int ok = isAdd ? StatusCode.ITEM_ADDED : StatusCode.OK;
         if (mapped != null) {
             st.matchedItems.add(mapped.itemId());
             if (mapped.deleted()) {
                 // changed on the device while deleted on the server: the change wins, the item comes back
-                update(w, st, mapped.itemId(), null, contentType, text, twin, hash, luid, sd);
+                update(s, st, mapped.itemId(), null, in, sd);
                 sd.code = StatusCode.ITEM_ADDED;
             } else if (hash.equals(mapped.contentHash())) {
                 if (mapped.knownSeq() != mapped.changeSeq()) {
@@ -873,9 +993,9 @@ public final class SessionMachine {
                 }
                 sd.code = ok;
             } else if (mapped.changeSeq() > mapped.knownSeq() && st.mode != SyncMode.REFRESH_FROM_CLIENT) {
-                conflict(s, st, mapped, contentType, text, twin, hash, luid, sd, ok);
+                conflict(s, st, mapped, in, sd, ok);
             } else {
-                update(w, st, mapped.itemId(), mapped.changeSeq(), contentType, text, twin, hash, luid, sd);
+                update(s, st, mapped.itemId(), mapped.changeSeq(), in, sd);
                 sd.code = ok;
             }
             return;
@@ -888,7 +1008,7 @@ public final class SessionMachine {
                     w.batch.mapUpsert(twinItem.itemId(), st.id(), luid,
                             twinItem.changeSeq());
                 } else {
-                    update(w, st, twinItem.itemId(), twinItem.changeSeq(), contentType, text, twin, hash, luid, sd);
+                    update(s, st, twinItem.itemId(), twinItem.changeSeq(), in, sd);
                 }
                 sd.code = ok;
                 return;
@@ -899,11 +1019,14 @@ public final class SessionMachine {
         sd.code = StatusCode.ITEM_ADDED;
     }
 
+    /** An item as the device sent it: its LUID, stored type, whole text, twin key and content hash. */
+    private record Incoming(String luid, String contentType, String text, String twin, String hash) {
+    }
+
     /** Both sides changed the item since the device last saw it. */
-    private void conflict(SessionState s, StoreSession st, MappedItem mapped, String contentType, String text,
-                          String twin, String hash, String luid, StatusDraft sd, int ok) {
+    private void conflict(SessionState s, StoreSession st, MappedItem mapped, Incoming in, StatusDraft sd, int ok) {
         if (config.conflictPolicy() == ConflictPolicy.CLIENT_WINS) {
-            update(s.work, st, mapped.itemId(), mapped.changeSeq(), contentType, text, twin, hash, luid, sd);
+            update(s, st, mapped.itemId(), mapped.changeSeq(), in, sd);
             sd.code = st.mode.clientSendsAll() ? ok : StatusCode.CONFLICT_CLIENT_WON;
         } else {
             // the server's version stays and is sent to the device (its mapping still says it is behind)
@@ -914,10 +1037,43 @@ public final class SessionMachine {
                 config.conflictPolicy());
     }
 
-    private static void update(Work w, StoreSession st, long itemId, Long expectedSeq, String contentType,
-                               String text, String twin, String hash, String luid, StatusDraft sd) {
-        w.batch.updates.add(new WriteBatch.ItemUpdate(itemId, expectedSeq, contentType, text, twin, hash, st.id(),
-                luid));
+    /**
+     * Replaces a server item with the device's version, merged with the server copy: what the device cannot hold
+     * (not in its CTCap, or not expressible in its format) is kept from the server's copy. The stored hash stays the
+     * hash of what the device sent, so the same version sent again is recognised as unchanged.
+     */
+    private void update(SessionState s, StoreSession st, long itemId, Long expectedSeq, Incoming in,
+                        StatusDraft sd) {
+        Work w = s.work;
+        String text = in.text();
+        String contentType = in.contentType();
+        StoredItem base = w.mergeBases == null ? null : w.mergeBases.get(itemId);
+        if (base != null && !base.deleted() && base.content() != null) {
+            ItemContent content = content(st);
+            if (expectedSeq != null && expectedSeq == base.changeSeq()
+                    && content.convert(base.content(), base.contentType(), in.contentType()).equals(in.text())) {
+                // exactly what the server sends this device for its copy (a slow sync returning what it received
+                // in its own format): nothing changed, so nothing is rewritten and nothing goes to other devices
+                w.batch.mapUpsert(itemId, st.id(), in.luid(), base.changeSeq());
+                return;
+            }
+            Set<String> supported = DevicePreferences.supportedProperties(s.clientDevInf, st.clientUri, st.datastore,
+                    in.contentType());
+            Optional<String> merged = content.merge(base.content(), in.text(), supported);
+            if (merged.isPresent() && merged.get().equals(base.content()) && expectedSeq != null
+                    && expectedSeq == base.changeSeq()) {
+                w.batch.mapUpsert(itemId, st.id(), in.luid(), base.changeSeq()); // the merge changes nothing
+                return;
+            }
+            if (merged.isPresent() && !merged.get().equals(in.text())) {
+                text = merged.get();
+                contentType = content.storedType(null, text).orElse(in.contentType());
+                LOG.debug("session {}: item {} ({}) merged with the server copy: kept what device '{}' cannot hold",
+                        s.sessionId, itemId, st.id(), s.deviceUri);
+            }
+        }
+        w.batch.updates.add(new WriteBatch.ItemUpdate(itemId, expectedSeq, contentType, text, in.twin(), in.hash(),
+                st.id(), in.luid()));
         w.writeStatuses.computeIfAbsent(itemId, k -> new ArrayList<>()).add(sd);
     }
 
@@ -1257,7 +1413,7 @@ public final class SessionMachine {
         if (room < 0 && !commands.isEmpty()) {
             return cmdId - 1; // not even an empty Sync fits: next message
         }
-        ContactFormat wanted = deviceFormat(s, st);
+        String wanted = deviceType(s, st);
         List<Command> inner = new ArrayList<>();
         List<Sent> sent = new ArrayList<>();
         while (!st.outgoing.isEmpty()) {
@@ -1291,7 +1447,7 @@ public final class SessionMachine {
                 dropChange(st);
                 continue;
             }
-            Command cmd = changeCommand(id, c, item, wanted);
+            Command cmd = changeCommand(id, c, item, wanted, content(st));
             int size = encoder.sizeOf(cmd);
             if (size > room) {
                 if (c.op() == PendingChange.Op.DELETE || size <= emptyMessageRoom(s, header, noc)) {
@@ -1368,7 +1524,7 @@ public final class SessionMachine {
      * The largest next chunk of {@code o} whose command fits {@code room} bytes; null when not even a small one fits.
      * The first chunk carries the object's size in bytes (Meta Size), every chunk but the last MoreData.
      */
-    private Chunk nextChunk(StoreSession.OutgoingObject o, String cmdId, ContactFormat wanted, long room) {
+    private Chunk nextChunk(StoreSession.OutgoingObject o, String cmdId, String wanted, long room) {
         boolean first = o.offset == 0;
         int remaining = o.text.length() - o.offset;
         Command whole = chunkCommand(o, cmdId, wanted, o.text.length(), first, false);
@@ -1394,10 +1550,10 @@ public final class SessionMachine {
         return null;
     }
 
-    private static Command chunkCommand(StoreSession.OutgoingObject o, String cmdId, ContactFormat wanted, int end,
+    private static Command chunkCommand(StoreSession.OutgoingObject o, String cmdId, String wanted, int end,
                                         boolean first, boolean more) {
         PendingChange c = o.change;
-        String type = wanted != null ? wanted.contentType() : c.contentType();
+        String type = wanted != null ? wanted : c.contentType();
         Meta itemMeta = first ? Meta.EMPTY.withSize(o.totalBytes) : null;
         Item item = new Item(c.op() == PendingChange.Op.REPLACE ? Location.of(c.luid()) : null,
                 Location.of(Long.toString(c.itemId())), null, null, itemMeta,
@@ -1407,17 +1563,18 @@ public final class SessionMachine {
                 : new Add(cmdId, false, null, Meta.ofType(type), List.of(item));
     }
 
-    private Command changeCommand(String cmdId, PendingChange c, StoredItem item, ContactFormat wanted) {
+    private static Command changeCommand(String cmdId, PendingChange c, StoredItem item, String wanted,
+                                         ItemContent content) {
         String itemId = Long.toString(c.itemId());
-        String type = wanted != null ? wanted.contentType() : c.contentType();
+        String type = wanted != null ? wanted : c.contentType();
         switch (c.op()) {
             case ADD -> {
-                String text = contacts.convert(item.content(), item.contentType(), wanted);
+                String text = content.convert(item.content(), item.contentType(), wanted);
                 return new Add(cmdId, false, null, Meta.ofType(type), List.of(new Item(null, Location.of(itemId),
                         null, null, null, ItemData.text(text), false)));
             }
             case REPLACE -> {
-                String text = contacts.convert(item.content(), item.contentType(), wanted);
+                String text = content.convert(item.content(), item.contentType(), wanted);
                 return new Replace(cmdId, false, null, Meta.ofType(type), List.of(new Item(Location.of(c.luid()),
                         Location.of(itemId), null, null, null, ItemData.text(text), false)));
             }
@@ -1429,13 +1586,21 @@ public final class SessionMachine {
         }
     }
 
-    /** The format the device wants: its DevInf preference, else what it sent, else vCard 2.1 (old phones). */
-    private ContactFormat deviceFormat(SessionState s, StoreSession st) {
-        if (st.deviceFormat == null) {
-            st.deviceFormat = DevicePreferences.preferredContactFormat(s.clientDevInf, st.clientUri)
-                    .orElse(ContactFormat.VCARD_21);
+    /**
+     * The content type the device wants: its DevInf preference, else the type of what it sent in this session, else
+     * the datastore's 1.0-era default (vCard 2.1, vCalendar 1.0: what old phones without DevInf speak).
+     */
+    private String deviceType(SessionState s, StoreSession st) {
+        if (st.deviceType == null) {
+            ItemContent content = content(st);
+            st.deviceType = DevicePreferences.preferredType(s.clientDevInf, st.clientUri, content)
+                    .orElse(st.receivedType != null ? st.receivedType : content.defaultDeviceType());
         }
-        return st.deviceFormat;
+        return st.deviceType;
+    }
+
+    private ItemContent content(StoreSession st) {
+        return contents.of(st.datastore);
     }
 
     // ------------------------------------------------------------------------------------------------------------

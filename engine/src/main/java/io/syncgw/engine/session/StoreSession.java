@@ -1,6 +1,5 @@
 package io.syncgw.engine.session;
 
-import io.syncgw.codec.pim.ContactFormat;
 import io.syncgw.engine.port.PendingChange;
 import io.syncgw.engine.sync.Datastore;
 import io.syncgw.engine.sync.SyncMode;
@@ -33,7 +32,10 @@ final class StoreSession {
     int numberOfChanges;
     boolean syncSent;
     boolean sentAll;
-    ContactFormat deviceFormat;
+    /** The content type sent to the device (chosen when the first change is packed). */
+    String deviceType;
+    /** The content type of the last item the device sent: its format when its DevInf says nothing. */
+    String receivedType;
     /** A server item larger than one message, being sent in chunks (MoreData); null when none. */
     OutgoingObject partialOut;
 

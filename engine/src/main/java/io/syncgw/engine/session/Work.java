@@ -35,6 +35,12 @@ final class Work {
     /** Twin keys of this message's items (computing one parses the vCard), by item identity. */
     final Map<io.syncgw.codec.model.Item, String> twinKeys = new java.util.IdentityHashMap<>();
 
+    /** Whole texts of the items complete in this message (large objects assembled), by item identity. */
+    final Map<io.syncgw.codec.model.Item, String> completeTexts = new java.util.IdentityHashMap<>();
+    /** Server copies of the items this message updates, to merge into; null until looked up. */
+    Map<Long, StoredItem> mergeBases;
+    boolean loadingMergeBases;
+
     final MessageReport.Builder report = new MessageReport.Builder();
 
     Work(SyncMessage msg) {

@@ -3,19 +3,26 @@ package io.syncgw.engine.sync;
 import io.syncgw.codec.pim.ContactFormat;
 import io.syncgw.codec.pim.ConversionResult;
 import io.syncgw.codec.pim.VCardCodec;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * What the contacts datastore accepts and how its items are compared and converted: vCard 2.1 and 3.0, twin keys
- * for slow-sync matching, conversion to the format a device prefers. Items are stored as the device sent them and
- * converted only on the way to a device that prefers the other format.
+ * The contacts datastore: vCard 2.1 and 3.0, twin keys for slow-sync matching, conversion to the format a device
+ * prefers, and merging an update from a device that cannot hold every property.
  */
-public final class ContactContent {
+public final class ContactContent implements ItemContent {
+    private static final List<String> TYPES = List.of(ContactFormat.VCARD_30.contentType(),
+            ContactFormat.VCARD_21.contentType());
     private final VCardCodec codec;
 
     public ContactContent(VCardCodec codec) {
         this.codec = codec;
         warmUp();
+    }
+
+    public ContactContent() {
+        this(new VCardCodec());
     }
 
     /**
@@ -26,42 +33,57 @@ public final class ContactContent {
         String card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:M\u00fcller;J\u00fcrgen;;;\r\nFN:J\u00fcrgen M\u00fcller\r\n"
                 + "TEL;TYPE=CELL:+49 170 1\r\nEND:VCARD\r\n";
         codec.twinKey(card);
-        codec.convert(card, ContactFormat.VCARD_21);
-        codec.convert(codec.convert(card, ContactFormat.VCARD_21) instanceof ConversionResult.Converted c ? c.text()
-                : card, ContactFormat.VCARD_30);
+        String card21 = convert(card, ContactFormat.VCARD_30.contentType(), ContactFormat.VCARD_21.contentType());
+        convert(card21, ContactFormat.VCARD_21.contentType(), ContactFormat.VCARD_30.contentType());
+        codec.merge(card, card21, Set.of());
     }
 
-    public ContactContent() {
-        this(new VCardCodec());
+    @Override
+    public Datastore datastore() {
+        return Datastore.CONTACTS;
+    }
+
+    @Override
+    public List<String> contentTypes() {
+        return TYPES;
+    }
+
+    @Override
+    public String defaultDeviceType() {
+        return ContactFormat.VCARD_21.contentType();
     }
 
     /**
-     * The content type to store an item under: the declared one when it is a vCard type, else what the text says
-     * (phones sometimes omit or mislabel the type). Empty when the declared type is not a contact type at all.
+     * The declared type when it is a vCard type, else what the text says (phones sometimes omit or mislabel the
+     * type): a "text/x-vcard" item that says VERSION:3.0 is a 3.0 card; the content is trusted over the label.
      */
-    public Optional<ContactFormat> formatOf(String declaredType, String text) {
-        if (declaredType == null || declaredType.isBlank()) {
-            return Optional.of(codec.detect(text));
-        }
-        Optional<ContactFormat> declared = ContactFormat.ofContentType(declaredType);
-        if (declared.isEmpty()) {
+    @Override
+    public Optional<String> storedType(String declaredType, String text) {
+        if (declaredType != null && !declaredType.isBlank() && ContactFormat.ofContentType(declaredType).isEmpty()) {
             return Optional.empty();
         }
-        // a "text/x-vcard" item that says VERSION:3.0 is a 3.0 card; trust the content over the label
-        return Optional.of(codec.detect(text));
+        return Optional.of(codec.detect(text).contentType());
     }
 
+    @Override
     public String twinKey(String text) {
         return codec.twinKey(text);
     }
 
-    /** The text in {@code wanted} format; the original when it is already in it or cannot be converted. */
-    public String convert(String text, String storedType, ContactFormat wanted) {
+    @Override
+    public String convert(String text, String storedType, String wantedType) {
+        Optional<ContactFormat> wanted = ContactFormat.ofContentType(wantedType);
         Optional<ContactFormat> stored = ContactFormat.ofContentType(storedType);
-        if (wanted == null || stored.isPresent() && stored.get() == wanted) {
+        if (wanted.isEmpty() || stored.isPresent() && stored.get() == wanted.get()) {
             return text;
         }
-        ConversionResult r = codec.convert(text, wanted);
+        ConversionResult r = codec.convert(text, wanted.get());
         return r instanceof ConversionResult.Converted c ? c.text() : text;
+    }
+
+    @Override
+    public Optional<String> merge(String serverCopy, String deviceVersion, Set<String> supported) {
+        ConversionResult r = codec.merge(serverCopy, deviceVersion, supported);
+        return r instanceof ConversionResult.Converted c ? Optional.of(c.text()) : Optional.empty();
     }
 }

@@ -291,21 +291,21 @@ class ContactsConversationTest {
     }
 
     @Test
-    void unsupportedDatastoreIs404() {
+    void unknownDatastoreIs404() {
         TestClient a = withCards(client("dev-a"), 2);
-        a.targetUri = "calendar";
+        a.targetUri = "memo";
         TestClient.Result r = sync(a, AlertCode.SLOW_SYNC);
         assertThat(r.alertStatus).isEqualTo(404);
         assertThat(store.liveItems("alice", "contacts")).isEmpty();
     }
 
     @Test
-    void calendarAndTasksGet404WhileContactsSync() {
+    void unknownDatastoresGet404WhileContactsSync() {
         TestClient a = withCards(client("dev-a"), 4);
-        a.extraTargets = List.of("calendar", "tasks");
+        a.extraTargets = List.of("notes", "memo");
         TestClient.Result r = sync(a, AlertCode.SLOW_SYNC);
-        assertThat(r.alertStatuses).containsEntry("contacts", 200).containsEntry("calendar", 404)
-                .containsEntry("tasks", 404);
+        assertThat(r.alertStatuses).containsEntry("contacts", 200).containsEntry("notes", 404)
+                .containsEntry("memo", 404);
         assertThat(r.completed).as(r.toString()).isTrue();
         assertThat(store.liveItems("alice", "contacts")).hasSize(4);
     }

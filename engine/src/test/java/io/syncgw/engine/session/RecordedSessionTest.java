@@ -63,41 +63,44 @@ class RecordedSessionTest {
         Status hdr = (Status) r1.commands().get(0);
         assertThat(hdr.chal().meta().type()).isEqualTo("syncml:auth-md5");
         assertThat(hdr.chal().meta().nextNonce()).isNotBlank();
-        assertThat(statusesByCmd(r1, "Alert")).containsExactly(Map.entry("calendar", 404),
-                Map.entry("contacts", 200), Map.entry("tasks", 404));
+        assertThat(statusesByCmd(r1, "Alert")).containsExactly(Map.entry("calendar", 200),
+                Map.entry("contacts", 200), Map.entry("tasks", 200));
         assertThat(r1.commands()).filteredOn(c -> c instanceof Results).hasSize(1);
         List<Alert> alerts = r1.commands().stream().filter(c -> c instanceof Alert).map(c -> (Alert) c).toList();
-        assertThat(alerts).singleElement().satisfies(a -> {
+        assertThat(alerts).extracting(a -> a.items().get(0).targetUri())
+                .containsExactly("./calendar", "./contacts", "./tasks");
+        assertThat(alerts).allSatisfy(a -> {
             assertThat(a.code()).isEqualTo(201);
-            assertThat(a.items().get(0).targetUri()).isEqualTo("./contacts");
             assertThat(a.items().get(0).meta().anchor().next()).isNotBlank();
         });
         assertThat(r1.header().respUri()).isEqualTo("http://127.0.0.1:9300/syncevolution?s=t");
         assertThat(r1.fin()).isTrue();
         assertThat(store.device("tA").devInf).contains("SyncEvolution");
 
-        // package 3: five vCards (and calendar/tasks items, whose datastores are not served)
+        // package 3: five vCards, three events (iCalendar 2.0) and two tasks
         SyncMessage r2 = session.handle(recorded("syncevolution-log_trm002_003_outgoing.xml")).block(t).message();
-        assertThat(statusesByCmd(r2, "Sync")).containsEntry("contacts", 200).containsEntry("calendar", 404)
-                .containsEntry("tasks", 404);
+        assertThat(statusesByCmd(r2, "Sync")).containsEntry("contacts", 200).containsEntry("calendar", 200)
+                .containsEntry("tasks", 200);
         assertThat(r2.commands().stream().filter(c -> c instanceof Status s && s.cmd().equals("Add"))
                 .map(c -> ((Status) c).code()).collect(Collectors.groupingBy(c -> c, Collectors.counting())))
-                .containsEntry(201, 5L).containsEntry(404, 5L);
+                .containsOnly(Map.entry(201, 10L));
         List<Command> syncs = r2.commands().stream().filter(c -> c instanceof Sync).toList();
-        assertThat(syncs).singleElement().satisfies(c -> {
+        assertThat(syncs).hasSize(3).allSatisfy(c -> {
             Sync s = (Sync) c;
-            assertThat(s.targetUri()).isEqualTo("./contacts");
             assertThat(s.numberOfChanges()).isZero();
             assertThat(s.commands()).isEmpty();
         });
         assertThat(r2.fin()).isTrue();
         assertThat(store.liveItems("test", "contacts")).hasSize(5);
+        assertThat(store.liveItems("test", "calendar")).hasSize(3)
+                .allSatisfy(i -> assertThat(i.content).contains("BEGIN:VEVENT").contains("VERSION:2.0"));
+        assertThat(store.liveItems("test", "tasks")).hasSize(2).allSatisfy(i -> assertThat(i.content).contains("BEGIN:VTODO"));
 
         // package 5: statuses only; the session completes and the anchors are committed
         Effect.Reply r3 = session.handle(recorded("syncevolution-log_trm003_005_outgoing.xml")).block(t);
         assertThat(r3.outcome()).isEqualTo(Effect.Outcome.COMPLETED);
         assertThat(r3.message().fin()).isTrue();
-        assertThat(store.loadAnchors(store.device("tA").id).block(t)).containsOnlyKeys("contacts");
+        assertThat(store.loadAnchors(store.device("tA").id).block(t)).containsOnlyKeys("contacts", "calendar", "tasks");
 
         // the client's closing acknowledgement is answered without asking for another
         Effect.Reply r4 = session.handle(recorded("syncevolution-log_trm004_007_outgoing.xml")).block(t);

@@ -25,6 +25,8 @@ import io.syncgw.codec.model.SyncHeader;
 import io.syncgw.codec.model.SyncMessage;
 import io.syncgw.codec.model.SyncMlVersion;
 import io.syncgw.codec.model.devinf.ContentTypeRef;
+import io.syncgw.codec.model.devinf.CtCap;
+import io.syncgw.codec.model.devinf.CtProperty;
 import io.syncgw.codec.model.devinf.DataStore;
 import io.syncgw.codec.model.devinf.DevInf;
 import io.syncgw.codec.xml.SyncMlXmlDecoder;
@@ -62,6 +64,10 @@ public final class TestClient {
     public long maxMsgSize = 150_000;
     public String contentType = "text/vcard";
     public String targetUri = "contacts";
+    /** The client's own name for its datastore (Alert and Sync Source). */
+    public String sourceUri = "./contacts";
+    /** The properties the DevInf's CTCap lists for {@link #contentType}; empty: no CTCap sent. */
+    public List<String> ctCap = List.of();
     public int maxItemsPerMessage = Integer.MAX_VALUE;
     /** Items longer than this go out as large objects, one chunk per message (0: never). */
     public int chunkSize;
@@ -207,7 +213,7 @@ public final class TestClient {
         boolean resuming = suspended && mode == AlertCode.RESUME;
         String alertLast = resuming ? suspendedLast : mode == AlertCode.SLOW_SYNC ? null : lastAnchor;
         pkg1.add(new Alert("0", false, null, mode, null, List.of(new Item(Location.of(targetUri),
-                Location.of("./contacts"), null, null, Meta.EMPTY.withAnchor(new Anchor(alertLast, next))
+                Location.of(sourceUri), null, null, Meta.EMPTY.withAnchor(new Anchor(alertLast, next))
                 .withMaxObjSize(4_000_000L), null, false))));
         for (String extra : extraTargets) {
             pkg1.add(new Alert("0", false, null, mode, null, List.of(new Item(Location.of(extra),
@@ -300,7 +306,7 @@ public final class TestClient {
                 }
             }
             boolean last = i >= changes.size();
-            cmds.add(new Sync("0", false, null, Location.of(targetUri), Location.of("./contacts"), Meta.EMPTY,
+            cmds.add(new Sync("0", false, null, Location.of(targetUri), Location.of(sourceUri), Meta.EMPTY,
                     changes.size(), syncCmds));
             reply = send(session, r, header(sessionId, msgId++, false), cmds, last);
             collectStatuses(reply, r);
@@ -428,7 +434,7 @@ public final class TestClient {
             }
         }
         if (!maps.isEmpty()) {
-            out.add(new MapCommand("0", Location.of(targetUri), Location.of("./contacts"), null, Meta.EMPTY, maps));
+            out.add(new MapCommand("0", Location.of(targetUri), Location.of(sourceUri), null, Meta.EMPTY, maps));
         }
         return out;
     }
@@ -566,10 +572,19 @@ public final class TestClient {
     }
 
     private DevInf devInf() {
-        ContentTypeRef pref = contentType.equals("text/x-vcard") ? new ContentTypeRef("text/x-vcard", "2.1")
-                : new ContentTypeRef("text/vcard", "3.0");
-        DataStore ds = new DataStore("./contacts", "contacts", 64, pref, List.of(), pref, List.of(), List.of(), null,
-                false, List.of("1", "2", "3", "4", "5", "6", "7"), List.of(), List.of());
+        String verCt = switch (contentType) {
+            case "text/x-vcard" -> "2.1";
+            case "text/x-vcalendar" -> "1.0";
+            case "text/calendar" -> "2.0";
+            default -> "3.0";
+        };
+        ContentTypeRef pref = new ContentTypeRef(contentType, verCt);
+        List<CtCap> caps = ctCap.isEmpty() ? List.of()
+                : List.of(new CtCap(contentType, verCt, false, ctCap.stream()
+                        .map(n -> new CtProperty(n, null, null, null, false, List.of(),
+                                null, List.of())).toList()));
+        DataStore ds = new DataStore(sourceUri, sourceUri.replace("./", ""), 64, pref, List.of(), pref, List.of(),
+                caps, null, false, List.of("1", "2", "3", "4", "5", "6", "7"), List.of(), List.of());
         return new DevInf(version.verDtd(), "test", "TestClient", null, null, null, null, deviceUri, "phone", true,
                 true, true, List.of(ds), List.of(), List.of());
     }
