@@ -146,6 +146,17 @@ class ContactsConversationTest {
         assertThat(r.statusesForMyChanges).filteredOn(c -> c == 213).hasSize(5);
         assertThat(store.liveItems("alice", "contacts")).extracting(x -> x.content).contains(photo);
         assertThat(store.spooledObjects()).isZero();
+
+        // a repeated slow sync, and another device's slow sync of the same cards, twin the object by its whole text
+        a.forgetAnchor();
+        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
+        TestClient b = withCards(client("dev-b"), 3);
+        b.addLocal("photo.vcf", photo);
+        b.chunkSize = 7_000;
+        TestClient.Result rb = sync(b, AlertCode.SLOW_SYNC);
+        assertThat(rb.completed).as(rb.toString()).isTrue();
+        assertThat(rb.receivedAdds).isZero();
+        assertThat(store.liveItems("alice", "contacts")).hasSize(4);
     }
 
     @Test
