@@ -307,9 +307,9 @@ public final class SyncMlTreeReader {
                 params.add(new CtParam(pp.childText("ParamName"), pp.childText("DataType"), pp.allTexts("ValEnum"),
                         pp.childText("DisplayName")));
             }
+            Integer maxSize = p.has("MaxSize") ? intOrNull(p, "MaxSize") : intOrNull(p, "Size");
             props.add(new CtProperty(p.childText("PropName"), p.childText("DataType"), intOrNull(p, "MaxOccur"),
-                    p.has("MaxSize") ? intOrNull(p, "MaxSize") : intOrNull(p, "Size"), p.has("NoTruncate"), p.allTexts("ValEnum"), p.childText("DisplayName"),
-                    params));
+                    maxSize, p.has("NoTruncate"), p.allTexts("ValEnum"), p.childText("DisplayName"), params));
         }
         return new CtCap(c.childText("CTType"), c.childText("VerCT"), c.has("FieldLevel"), props);
     }

@@ -16,9 +16,9 @@ import java.util.Objects;
  * <p>State machine (per byte; inline strings, opaque data and the string table are copied in runs):
  * <pre>
  *   VERSION -&gt; PUBLIC_ID [-&gt; PUBLIC_ID_INDEX] -&gt; CHARSET -&gt; STRTBL_LENGTH [-&gt; STRTBL] -&gt; BODY
- *   BODY --tag--&gt; BODY | ATTRIBUTES (skipped) ; --SWITCH_PAGE--&gt; PAGE ; --STR_I--&gt; INLINE ; --STR_T--&gt; TABLE_REF ;
- *        --ENTITY--&gt; ENTITY_CODE ; --OPAQUE--&gt; OPAQUE_LENGTH -&gt; OPAQUE_BYTES ; --LITERAL*--&gt; LITERAL_INDEX ;
- *        --END of the root--&gt; DONE (Complete)
+ *   BODY --tag--&gt; BODY | ATTRIBUTES (skipped) ; --SWITCH_PAGE--&gt; PAGE ; --STR_I--&gt; INLINE ;
+ *        --STR_T--&gt; TABLE_REF ; --ENTITY--&gt; ENTITY_CODE ; --OPAQUE--&gt; OPAQUE_LENGTH -&gt; OPAQUE_BYTES ;
+ *        --LITERAL*--&gt; LITERAL_INDEX ; --END of the root--&gt; DONE (Complete)
  *   any error or limit --&gt; FAILED (Malformed); endOfInput before DONE --&gt; FAILED (truncated)
  * </pre>
  * In DONE and FAILED further input is ignored and the same result is returned.
@@ -30,8 +30,10 @@ import java.util.Objects;
  * but Nokia phones send an xmlns one) and processing instructions before the root are skipped, within the limits;
  * extension tokens and PIs inside the document are refused. OPAQUE in {@code Data} that starts with a WBXML DevInf
  * header (public id 0x0FD2/0x0FD4/0x1203 or its string) is decoded as that DevInf document, as SyncEvolution sends
- * it, to the same {@code ItemData.DevInfData} as the XML form. Other OPAQUE and strings are text in the document's
- * charset: invalid UTF-8 (e.g. binary payloads not in b64, as SyncML requires) becomes U+FFFD per bad sequence.
+ * it, to the same {@code ItemData.DevInfData} as the XML form. OPAQUE in MetInf {@code NextNonce} is the nonce's
+ * bytes and becomes their base64 (the model's form, and libwbxml's). Other OPAQUE and strings are text in the
+ * document's charset: invalid UTF-8 (e.g. binary payloads not in b64, as SyncML requires) becomes U+FFFD per bad
+ * sequence, and so do bytes above 0x7F in US-ASCII.
  *
  * <p>Limits (see {@link DecoderLimits}), each checked before what it concerns is kept or allocated:
  * <table>
@@ -45,7 +47,8 @@ import java.util.Objects;
  *       the declared length); characters of one element's text</td><td>4 Mi</td></tr>
  *   <tr><td>maxDepth</td><td>element nesting, an embedded DevInf included</td><td>32</td></tr>
  *   <tr><td>maxElements</td><td>elements, an embedded DevInf included</td><td>200,000</td></tr>
- *   <tr><td>mb_u_int32</td><td>at most 5 bytes, at most 2<sup>32</sup>-1 (syntax error otherwise)</td><td>fixed</td></tr>
+ *   <tr><td>mb_u_int32</td><td>at most 5 bytes, at most 2<sup>32</sup>-1 (syntax error otherwise)</td>
+ *       <td>fixed</td></tr>
  *   <tr><td>STR_T, LITERAL, public id index</td><td>inside the string table (syntax error otherwise)</td>
  *       <td>fixed</td></tr>
  *   <tr><td>embedded documents</td><td>one level: DevInf in a message's Data, nothing inside a DevInf</td>

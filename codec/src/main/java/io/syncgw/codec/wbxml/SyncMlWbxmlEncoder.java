@@ -20,6 +20,10 @@ import io.syncgw.codec.tree.SyncMlWriter;
  * closing {@code END}: outside the strict WBXML grammar, but read by libwbxml (its Nokia workaround), by the SyncML
  * toolkit of Synthesis/SyncEvolution and by syncgw. So {@code encode(m).length == envelopeSize + Σ sizeOf} holds.
  *
+ * <p>The Meta Type of a Put/Results/Get carrying DevInf is written as given; in a WBXML session it should be
+ * {@code application/vnd.syncml-devinf+wbxml}: peers built on libwbxml parse the OPAQUE as a document only under that
+ * Type (and write its bytes as text otherwise). syncgw's decoder recognises the embedded document by its header.
+ *
  * <p>Limits of the encoding: an {@link io.syncgw.codec.model.UnknownCommand} whose name has no SyncML token
  * (Exec, Search... have one) cannot be written and throws {@link IllegalArgumentException}; U+0000 in a value (not
  * in a payload) and unpaired surrogates are written as U+FFFD.

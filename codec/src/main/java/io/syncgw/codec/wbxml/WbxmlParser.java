@@ -30,6 +30,8 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.Locale;
 
 /**
  * The WBXML state machine behind {@link SyncMlWbxmlDecoder}: consumes bytes as they arrive and builds the
@@ -162,8 +164,8 @@ final class WbxmlParser {
     /** The input ended: a document not complete by now is truncated. */
     void end() {
         if (state != State.DONE && state != State.FAILED) {
-            fail(Problem.SYNTAX, pos == 0 ? "empty document" : "truncated document (" + state.name().toLowerCase()
-                    .replace('_', ' ') + ")", pos);
+            String at = state.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+            fail(Problem.SYNTAX, pos == 0 ? "empty document" : "truncated document (in " + at + ")", pos);
         }
     }
 
@@ -178,7 +180,9 @@ final class WbxmlParser {
                         state = State.PUBLIC_ID_INDEX; // the identifier is a string in the string table
                     } else {
                         publicId(WbxmlTokens.classify(mbValue), "0x" + Long.toHexString(mbValue));
-                        state = State.CHARSET;
+                        if (state != State.FAILED) {
+                            state = State.CHARSET;
+                        }
                     }
                 }
                 break;
@@ -470,7 +474,8 @@ final class WbxmlParser {
         }
         if (!discard) {
             if (filled + n > bytes.length) {
-                bytes = Arrays.copyOf(bytes, (int) Math.max(filled + n, Math.min(limits.maxTextChars(), 2L * bytes.length)));
+                long grown = Math.max(filled + n, Math.min(limits.maxTextChars(), 2L * bytes.length));
+                bytes = Arrays.copyOf(bytes, (int) grown);
             }
             System.arraycopy(buf, from, bytes, filled, n);
         }
@@ -589,7 +594,8 @@ final class WbxmlParser {
             inner.end();
             if (inner.failed()) {
                 Malformed m = inner.failure();
-                fail(m.problem(), "embedded DevInf: " + m.reason(), m.byteOffset() < 0 ? -1 : m.byteOffset() - baseOffset);
+                fail(m.problem(), "embedded DevInf: " + m.reason(),
+                        m.byteOffset() < 0 ? -1 : m.byteOffset() - baseOffset);
             } else if (inner.position() != data.length) {
                 fail(Problem.SYNTAX, "embedded DevInf: " + (data.length - inner.position())
                         + " bytes after its root element", dataStart + inner.position());
@@ -598,6 +604,13 @@ final class WbxmlParser {
             } else {
                 top.add(inner.root());
                 state = State.BODY;
+            }
+            return;
+        }
+        if (kind == Kind.MESSAGE && top.name().equals("NextNonce")) {
+            // a nonce in OPAQUE is its raw bytes; the model (and XML) carry it in base64, as libwbxml renders it
+            if (chargeString(4L * ((data.length + 2) / 3))) {
+                text(Base64.getEncoder().encodeToString(data));
             }
             return;
         }

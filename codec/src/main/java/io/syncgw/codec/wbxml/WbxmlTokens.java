@@ -10,11 +10,13 @@ import java.util.Map;
  * The WBXML facts of SyncML: global tokens (WBXML 1.3 §7), the tag tokens of the SyncML, MetInf and DevInf code pages
  * and the public identifiers.
  *
- * <p>Sources: OMA-TS-SyncML_RepPro-V1_2 / MetaInfo-V1_2 / DS_DevInf-V1_2 (WBXML code page tables), cross-checked
- * against libwbxml's {@code wbxml_tables.c} / {@code wbxml_tables.h}, the SyncML toolkit tables of Synthesis
- * (libsynthesis {@code xlttags.c}) and the bytes SyncEvolution sends (traces B1, B2). The tables here are the 1.2
- * ones, which extend 1.0/1.1 without renumbering, so one table reads every version. DevInf token 0x1C is
- * {@code Size} in DevInf 1.0/1.1 and {@code MaxSize} in 1.2 (Synthesis calls it an alias); the reader accepts both.
+ * <p>Sources (facts only): libwbxml's {@code wbxml_tables.c} / {@code wbxml_tables.h} (tables named after
+ * OMA-TS-SyncML_RepPro-V1_2, OMA-TS-SyncML_MetaInfo-V1_2, OMA-TS-DS_DevInf-V1_2 and their 1.1 predecessors),
+ * cross-checked with the SyncML toolkit tables of Synthesis (libsynthesis {@code xlttags.c}), Funambol's kXML SyncML
+ * tables, and the bytes SyncEvolution sends (traces B1, B2: SyncML page 0, MetInf page 1, DevInf page 0, public ids
+ * 0x1201 and 0x1203). The tables here are the 1.2 ones, which extend 1.0/1.1 without renumbering, so one table reads
+ * every version. DevInf token 0x1C is {@code Size} in DevInf 1.0/1.1 and {@code MaxSize} in 1.2 (Synthesis calls it
+ * an alias); the reader accepts both. Token 0x30 of SyncML and 0x2F of DevInf are reserved.
  */
 final class WbxmlTokens {
     private WbxmlTokens() {
