@@ -2,6 +2,8 @@ package io.syncgw.gateway;
 
 import io.syncgw.codec.DecoderLimits;
 import io.syncgw.codec.SyncMlEncoder;
+import io.syncgw.codec.wbxml.SyncMlWbxmlDecoder;
+import io.syncgw.codec.wbxml.SyncMlWbxmlEncoder;
 import io.syncgw.codec.xml.SyncMlXmlDecoder;
 import io.syncgw.codec.xml.SyncMlXmlEncoder;
 import io.syncgw.engine.EngineConfig;
@@ -165,6 +167,8 @@ public final class Gateway implements AutoCloseable {
     static Map<String, SyncHandler.WireFormat> wireFormats() {
         Map<String, SyncHandler.WireFormat> f = new LinkedHashMap<>();
         f.put(SyncMlXmlEncoder.CONTENT_TYPE, new SyncHandler.WireFormat(SyncMlXmlDecoder::new, new SyncMlXmlEncoder()));
+        f.put(SyncMlWbxmlEncoder.CONTENT_TYPE, new SyncHandler.WireFormat(SyncMlWbxmlDecoder::new,
+                new SyncMlWbxmlEncoder()));
         return f;
     }
 

@@ -52,7 +52,11 @@ class ContactsInteropIT {
     /** All known devices; no failed login may add one. */
     static final String DEVICE_ROWS = "select count(*) from device";
 
-    private static final String GROUP = ContactsInteropIT.class.getSimpleName();
+    /** The client directories' group and the suffix of this class's accounts (subclasses run the same story). */
+    private final String group = getClass().getSimpleName();
+    /** This class's accounts: {@value #LOGIN} and {@value #LOGIN_V21}, suffixed in subclasses (one database). */
+    private final String login = LOGIN + suffix();
+    private final String loginV21 = LOGIN_V21 + suffix();
     private static final int INITIAL = 200;
 
     private TestDatabase db;
@@ -69,9 +73,9 @@ class ContactsInteropIT {
         SyncEvolutionClient.curlFixLibrary();
         Gateway.jar();
         db = TestDatabase.get();
-        gateway = Gateway.startWithDbUrl(GROUP, db.r2dbcUrl());
-        gateway.userAdd(LOGIN, PASSWORD);
-        gateway.userAdd(LOGIN_V21, PASSWORD_V21);
+        gateway = Gateway.startWithDbUrl(group, db.r2dbcUrl());
+        gateway.userAdd(login, PASSWORD);
+        gateway.userAdd(loginV21, PASSWORD_V21);
     }
 
     @AfterAll
@@ -87,14 +91,14 @@ class ContactsInteropIT {
     @Order(1)
     void firstSlowSyncUploadsAllContacts() {
         step(1);
-        a = client("a", DEV_A, LOGIN, PASSWORD, "text/vcard", null);
+        a = client("a", DEV_A, login, PASSWORD, "text/vcard", null);
         VCards.writeAll(a.contactsDir(), INITIAL, VCards.Flavor.V30, "1");
 
         SyncResult r = sync(a, SyncMode.SLOW);
         assertSuccess(r);
         assertThat(r.source("contacts").mode()).as("mode that ran\n%s", r).isEqualTo("slow");
         assertThat(r.source("contacts").remoteAdded()).as("items A sent\n%s", r).isEqualTo(INITIAL);
-        assertThat(liveContacts(LOGIN)).as("live rows after A's first slow sync").isEqualTo(INITIAL);
+        assertThat(liveContacts(login)).as("live rows after A's first slow sync").isEqualTo(INITIAL);
         storyStepsPassed = 1;
     }
 
@@ -102,7 +106,7 @@ class ContactsInteropIT {
     @Order(2)
     void refreshFromServerFillsAnEmptySecondDevice() {
         step(2);
-        b = client("b", DEV_B, LOGIN, PASSWORD, "text/vcard", null);
+        b = client("b", DEV_B, login, PASSWORD, "text/vcard", null);
 
         SyncResult r = sync(b, SyncMode.REFRESH_FROM_SERVER);
         assertSuccess(r);
@@ -131,7 +135,7 @@ class ContactsInteropIT {
         assertThat(sa.mode()).as("mode that ran\n%s", ra).isEqualTo("two-way");
         assertThat(new long[] {sa.remoteAdded(), sa.remoteUpdated(), sa.remoteRemoved()})
                 .as("A sent added/updated/removed\n%s", ra).containsExactly(5, 10, 5);
-        assertThat(liveContacts(LOGIN)).as("live rows after A's changes").isEqualTo(INITIAL);
+        assertThat(liveContacts(login)).as("live rows after A's changes").isEqualTo(INITIAL);
 
         SyncResult rb = sync(b, SyncMode.TWO_WAY);
         assertSuccess(rb);
@@ -158,7 +162,7 @@ class ContactsInteropIT {
         SyncResult ra = sync(a, SyncMode.SLOW);
         assertSuccess(ra);
         assertThat(ra.source("contacts").mode()).as("mode that ran\n%s", ra).isEqualTo("slow");
-        assertThat(liveContacts(LOGIN)).as("live rows after A's second slow sync").isEqualTo(INITIAL);
+        assertThat(liveContacts(login)).as("live rows after A's second slow sync").isEqualTo(INITIAL);
 
         SyncResult rb = sync(b, SyncMode.TWO_WAY);
         assertSuccess(rb);
@@ -171,7 +175,7 @@ class ContactsInteropIT {
     @Order(5)
     void wrongPasswordAndGarbageAreRejectedWithoutSideEffects() throws Exception {
         step(5);
-        long live = liveContacts(LOGIN);
+        long live = liveContacts(login);
         long devices = db.count(DEVICE_ROWS);
 
         // a known device with a wrong password (this session only; A's config keeps the right one)
@@ -180,12 +184,12 @@ class ContactsInteropIT {
         assertRejected(bad);
 
         // an unknown device with a wrong password must not be registered
-        SyncEvolutionClient intruder = client("intruder", "sc-dev-intruder", LOGIN, "not-" + PASSWORD,
+        SyncEvolutionClient intruder = client("intruder", "sc-dev-intruder", login, "not-" + PASSWORD,
                 "text/vcard", null);
         VCards.writeAll(intruder.contactsDir(), 3, VCards.Flavor.V30, "x");
         assertRejected(sync(intruder, SyncMode.SLOW));
 
-        assertThat(liveContacts(LOGIN)).as("live rows after rejected sessions").isEqualTo(live);
+        assertThat(liveContacts(login)).as("live rows after rejected sessions").isEqualTo(live);
         assertThat(db.count(DEVICE_ROWS)).as("device rows after rejected sessions").isEqualTo(devices);
 
         // a body that is not SyncML
@@ -203,7 +207,7 @@ class ContactsInteropIT {
         SyncResult good = sync(a, SyncMode.TWO_WAY);
         assertSuccess(good);
         assertThat(good.source("contacts").remoteUpdated()).as("A's pending edit\n%s", good).isEqualTo(1);
-        assertThat(liveContacts(LOGIN)).isEqualTo(live);
+        assertThat(liveContacts(login)).isEqualTo(live);
         storyStepsPassed = 5;
     }
 
@@ -219,7 +223,7 @@ class ContactsInteropIT {
     @Order(6)
     void vcard21NamesSurviveTheRoundTrip() {
         int n = 20;
-        SyncEvolutionClient v21 = client("v21", "sc-dev-v21", LOGIN_V21, PASSWORD_V21, "text/x-vcard",
+        SyncEvolutionClient v21 = client("v21", "sc-dev-v21", loginV21, PASSWORD_V21, "text/x-vcard",
                 "text/x-vcard");
         for (int i = 1; i <= n; i++) {
             Charset cs = i % 2 == 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8;
@@ -230,16 +234,16 @@ class ContactsInteropIT {
         SyncResult up = sync(v21, SyncMode.SLOW);
         assertSuccess(up);
         assertThat(up.source("contacts").remoteAdded()).as("items sent\n%s", up).isEqualTo(n);
-        assertThat(liveContacts(LOGIN_V21)).as("live rows of the 2.1 account").isEqualTo(n);
+        assertThat(liveContacts(loginV21)).as("live rows of the 2.1 account").isEqualTo(n);
 
-        SyncEvolutionClient v30 = client("v21-to-v30", "sc-dev-v21-b", LOGIN_V21, PASSWORD_V21, "text/vcard",
+        SyncEvolutionClient v30 = client("v21-to-v30", "sc-dev-v21-b", loginV21, PASSWORD_V21, "text/vcard",
                 null);
         SyncResult down30 = sync(v30, SyncMode.REFRESH_FROM_SERVER);
         assertSuccess(down30);
         assertThat(files(v30.contactsDir())).as("files on the 3.0 device").isEqualTo(n);
         assertNamesIntact(v30.contactsDir(), n);
 
-        SyncEvolutionClient back = client("v21-to-v21", "sc-dev-v21-c", LOGIN_V21, PASSWORD_V21, "text/x-vcard",
+        SyncEvolutionClient back = client("v21-to-v21", "sc-dev-v21-c", loginV21, PASSWORD_V21, "text/x-vcard",
                 "text/x-vcard");
         SyncResult down21 = sync(back, SyncMode.REFRESH_FROM_SERVER);
         assertSuccess(down21);
@@ -254,6 +258,15 @@ class ContactsInteropIT {
 
     // ------------------------------------------------------------------------------------------------- helpers
 
+    /** The wire encoding of every session: XML here, WBXML in {@link ContactsWbxmlInteropIT}. */
+    boolean wbxml() {
+        return false;
+    }
+
+    private String suffix() {
+        return wbxml() ? "-wbxml" : "";
+    }
+
     /** Skips a story step when an earlier one did not pass, so only the first failure is reported as such. */
     private void step(int n) {
         assumeTrue(storyStepsPassed == n - 1,
@@ -264,12 +277,12 @@ class ContactsInteropIT {
                                        String databaseFormat, String forcedSyncFormat) {
         SyncEvolutionClient.Config.Builder cfg = SyncEvolutionClient.config(gateway.syncUrl())
                 .user(login).password(password).deviceId(deviceId)
-                .auth(SyncEvolutionClient.Auth.MD5).wbxml(false).syncMlVersion("1.2")
+                .auth(SyncEvolutionClient.Auth.MD5).wbxml(wbxml()).syncMlVersion("1.2")
                 .contactsFormat(databaseFormat).sources("contacts");
         if (forcedSyncFormat != null) {
             cfg.syncFormat("contacts", forcedSyncFormat);
         }
-        return SyncEvolutionClient.fresh(GROUP, name).configure(cfg.build());
+        return SyncEvolutionClient.fresh(group, name).configure(cfg.build());
     }
 
     private SyncResult sync(SyncEvolutionClient client, SyncMode mode) {
@@ -278,7 +291,7 @@ class ContactsInteropIT {
 
     private SyncResult sync(SyncEvolutionClient client, SyncMode mode, Map<String, String> overrides) {
         SyncResult r = client.sync(mode, overrides, "contacts");
-        System.out.printf(Locale.ROOT, "[%s] %s %s: exit=%d status=%s %d ms %s log=%s%n", GROUP,
+        System.out.printf(Locale.ROOT, "[%s] %s %s: exit=%d status=%s %d ms %s log=%s%n", group,
                 client.config().deviceId(), mode.syncEvolutionName(), r.exitCode(), r.status(),
                 r.elapsed().toMillis(), r.sources().get("contacts"), r.sessionDir());
         return r;

@@ -4,6 +4,7 @@ import io.syncgw.codec.DecodeResult;
 import io.syncgw.codec.DecodeResult.Malformed;
 import io.syncgw.codec.DecodeResult.Problem;
 import io.syncgw.codec.DecoderLimits;
+import io.syncgw.codec.SyncMlDecoder;
 import io.syncgw.codec.tree.SyncMlTreeReader;
 import java.util.Objects;
 
@@ -61,7 +62,7 @@ import java.util.Objects;
  *
  * <p>Not thread-safe: one instance per message, fed by one thread at a time.
  */
-public final class SyncMlWbxmlDecoder {
+public final class SyncMlWbxmlDecoder implements SyncMlDecoder {
     private final DecoderLimits limits;
     private WbxmlParser parser;
     private long bytesFed;
@@ -82,6 +83,7 @@ public final class SyncMlWbxmlDecoder {
      *
      * @return {@link DecodeResult.NeedMoreInput} until the message is complete or refused
      */
+    @Override
     public DecodeResult feed(byte[] buf, int off, int len) {
         Objects.checkFromIndexSize(off, len, buf.length);
         if (parser == null) {
@@ -101,6 +103,7 @@ public final class SyncMlWbxmlDecoder {
     }
 
     /** Signals the end of the body: a message that is not complete by now is malformed (truncated). */
+    @Override
     public DecodeResult endOfInput() {
         if (parser == null) {
             return result;

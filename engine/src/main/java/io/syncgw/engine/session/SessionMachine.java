@@ -85,7 +85,8 @@ public final class SessionMachine {
     private static final Logger LOG = LoggerFactory.getLogger(SessionMachine.class);
     private static final DateTimeFormatter ANCHOR_FORMAT =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final String DEVINF_XML = "application/vnd.syncml-devinf+xml";
+    /** The DevInf content type of this machine's encoding (DevInf §6: WBXML sessions carry WBXML DevInf). */
+    private final String devInfType;
     /** Bytes kept free in every reply, for what the encoder's exact sizes cannot foresee (none known). */
     private static final int SIZE_MARGIN = 32;
     private static final int STATUS_NOT_RESUMABLE = 509;
@@ -103,6 +104,8 @@ public final class SessionMachine {
                           CredentialCipher credentials) {
         this.config = config;
         this.encoder = encoder;
+        this.devInfType = encoder.contentType().endsWith("wbxml") ? "application/vnd.syncml-devinf+wbxml"
+                : "application/vnd.syncml-devinf+xml";
         this.nonces = nonces;
         this.contents = contents;
         this.credentials = credentials;
@@ -543,7 +546,7 @@ public final class SessionMachine {
             // a device that neither sent nor ever stored its device information is asked for it (DS Protocol §5.5)
             s.devInfRequested = true;
             String uri = s.version.devInfUri();
-            s.outbox.add(id -> new Get(id, false, null, null, Meta.ofType(DEVINF_XML),
+            s.outbox.add(id -> new Get(id, false, null, null, Meta.ofType(devInfType),
                     List.of(Item.withTarget(uri, null))));
         }
         for (StoreSession st : s.stores.values()) {
@@ -636,7 +639,7 @@ public final class SessionMachine {
             String msgRef = w.msg.header().msgId();
             String uri = s.version.devInfUri();
             java.util.function.Function<DevInf, Results> results = d -> new Results("1", msgRef, g.cmdId(),
-                    Meta.ofType(DEVINF_XML), List.of(), List.of(), List.of(new Item(null, Location.of(uri), null, null,
+                    Meta.ofType(devInfType), List.of(), List.of(), List.of(new Item(null, Location.of(uri), null, null,
                     null, new ItemData.DevInfData(d), false)));
             DevInf mine = ServerDevInf.build(s.version, s.serverUri, config.serverVersion(), true);
             if (encoder.sizeOf(results.apply(mine)) > s.clientMaxMsgSize / 2) {
@@ -644,7 +647,7 @@ public final class SessionMachine {
                 mine = ServerDevInf.build(s.version, s.serverUri, config.serverVersion(), false);
             }
             DevInf sent = mine;
-            s.outbox.add(id -> new Results(id, msgRef, g.cmdId(), Meta.ofType(DEVINF_XML), List.of(), List.of(),
+            s.outbox.add(id -> new Results(id, msgRef, g.cmdId(), Meta.ofType(devInfType), List.of(), List.of(),
                     List.of(new Item(null, Location.of(uri), null, null, null, new ItemData.DevInfData(sent), false))));
             return null;
         }
@@ -748,6 +751,13 @@ public final class SessionMachine {
         for (Item i : items) {
             if (i.data() instanceof ItemData.DevInfData d) {
                 return d.devInf();
+            }
+            // some clients put DevInf as XML text into a WBXML message
+            if (i.data() instanceof ItemData.Text t && t.value() != null && t.value().contains("DevInf")) {
+                DevInf d = DevInfXml.read(t.value()).orElse(null);
+                if (d != null) {
+                    return d;
+                }
             }
         }
         return null;
