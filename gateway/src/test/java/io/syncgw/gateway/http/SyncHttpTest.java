@@ -7,7 +7,6 @@ import io.syncgw.codec.DecoderLimits;
 import io.syncgw.codec.model.AlertCode;
 import io.syncgw.codec.model.Status;
 import io.syncgw.codec.model.SyncMessage;
-import io.syncgw.codec.xml.SyncMlXmlEncoder;
 import io.syncgw.engine.EngineConfig;
 import io.syncgw.engine.SyncEngine;
 import io.syncgw.engine.auth.NonceSource;
@@ -43,8 +42,9 @@ class SyncHttpTest {
     void start() {
         store = new InMemorySyncStore();
         store.addAccount("alice", "secret");
-        SyncEngine engine = new SyncEngine(EngineConfig.DEFAULT, store, new SyncMlXmlEncoder(),
-                NonceSource.create(new byte[32]), Schedulers.parallel());
+        SyncEngine engine = new SyncEngine(EngineConfig.DEFAULT, store, io.syncgw.gateway.GatewayFormats.all()
+                .values().stream().map(SyncHandler.WireFormat::encoder).toList(), NonceSource.create(new byte[32]),
+                null, Schedulers.parallel());
         registry = new SessionRegistry(engine, Duration.ofMinutes(5), 1000, Clock.systemUTC());
         metrics = new io.syncgw.gateway.ops.GatewayMetrics("server_wins", registry::size, registry::expiredCount);
         SyncHandler handler = new SyncHandler(registry, io.syncgw.gateway.GatewayFormats.all(),
@@ -117,7 +117,14 @@ class SyncHttpTest {
     void contentTypesAndMethods() {
         byte[] msg = firstMessage();
         assertThat(post(url, "text/plain", msg).status()).isEqualTo(415);
-        assertThat(post(url, "application/vnd.syncml+wbxml", msg).status()).isEqualTo(415);
+        // the same message in WBXML is answered in WBXML
+        byte[] wbxml = new io.syncgw.codec.wbxml.SyncMlWbxmlEncoder().encode(TestClient.roundTrip(msg));
+        Answer w = post(url, "application/vnd.syncml+wbxml; charset=UTF-8", wbxml);
+        assertThat(w.status()).isEqualTo(200);
+        assertThat(w.contentType()).startsWith("application/vnd.syncml+wbxml");
+        assertThat(new io.syncgw.codec.wbxml.SyncMlWbxmlDecoder().feed(w.body()))
+                .isInstanceOf(io.syncgw.codec.DecodeResult.Complete.class);
+        assertThat(post(url, "application/vnd.syncml+xml", wbxml).status()).as("WBXML labelled XML").isEqualTo(400);
         assertThat(post(url, null, msg).status()).isEqualTo(415);
         Answer ok = post(url, "application/vnd.syncml+xml; charset=UTF-8", msg);
         assertThat(ok.status()).isEqualTo(200);
