@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one external command to completion with a hard timeout: output (stdout and stderr merged) goes to a file,
- * and a command that overruns is sent SIGTERM, then SIGKILL, together with its descendants.
+ * and a command that overruns is sent SIGTERM, then SIGKILL, together with its descendants. {@link #start} runs it
+ * in the background for callers that act on it meanwhile (e.g. signal it), then {@link Running#await}.
  */
 final class ChildProcess {
 
@@ -35,6 +36,14 @@ final class ChildProcess {
      */
     static Finished run(List<String> command, Map<String, String> env, Path workDir, Path outputFile,
                         Duration timeout) {
+        return start(command, env, workDir, outputFile).await(timeout);
+    }
+
+    /**
+     * Starts a command without waiting for it, for callers that must act while it runs (e.g. send it a signal);
+     * {@link Running#await} then waits with the same hard timeout as {@link #run}.
+     */
+    static Running start(List<String> command, Map<String, String> env, Path workDir, Path outputFile) {
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(outputFile.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
@@ -46,35 +55,67 @@ final class ChildProcess {
             }
         });
         long t0 = System.nanoTime();
-        Process p;
         try {
-            p = pb.start();
+            return new Running(command, pb.start(), outputFile, t0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
-        boolean timedOut = false;
-        int exit;
-        try {
-            if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                exit = p.exitValue();
-            } else {
-                timedOut = true;
-                kill(p.toHandle(), Duration.ofSeconds(5));
-                exit = -1;
+    }
+
+    /** A started command; {@link #await} it exactly once. */
+    static final class Running {
+        private final List<String> command;
+        private final Process process;
+        private final Path outputFile;
+        private final long startNanos;
+
+        private Running(List<String> command, Process process, Path outputFile, long startNanos) {
+            this.command = command;
+            this.process = process;
+            this.outputFile = outputFile;
+            this.startNanos = startNanos;
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** Time since the start. */
+        Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - startNanos);
+        }
+
+        /** Waits until the command ends or {@code timeout} (counted from its start) has passed, then kills it. */
+        Finished await(Duration timeout) {
+            boolean timedOut = false;
+            int exit;
+            try {
+                long left = timeout.toNanos() - (System.nanoTime() - startNanos);
+                if (process.waitFor(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                    exit = process.exitValue();
+                } else {
+                    timedOut = true;
+                    kill(process.toHandle(), Duration.ofSeconds(5));
+                    exit = -1;
+                }
+            } catch (InterruptedException e) {
+                kill(process.toHandle(), Duration.ofSeconds(5));
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + command, e);
             }
-        } catch (InterruptedException e) {
-            kill(p.toHandle(), Duration.ofSeconds(5));
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for " + command, e);
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+            String output;
+            try {
+                output = new String(Files.readAllBytes(outputFile), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                output = "(cannot read " + outputFile + ": " + e + ")";
+            }
+            return new Finished(exit, timedOut, output, elapsed);
         }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-        String output;
-        try {
-            output = new String(Files.readAllBytes(outputFile), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            output = "(cannot read " + outputFile + ": " + e + ")";
-        }
-        return new Finished(exit, timedOut, output, elapsed);
     }
 
     /** SIGTERM to the process and its descendants; SIGKILL to whatever is still alive after {@code grace}. */

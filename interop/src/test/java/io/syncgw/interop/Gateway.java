@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipFile;
 
 /**
  * The gateway under test, {@code <repo>/gateway/target/syncgw.jar}, run as a child process:
@@ -30,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * Its stdout and stderr go to {@code interop/target/gateway-logs/<name>-<time>.log}. {@code start} returns once
  * that log shows a line containing {@code syncgw ready} and {@code GET /healthz} answers 200 (at most
  * {@link #START_TIMEOUT}); {@link #stop()} sends SIGTERM and waits. The jar must have been built before
- * ({@code mvn -B verify} or {@code mvn -B -DskipTests package} at the repository root).
+ * ({@code mvn -B verify} or {@code mvn -B -DskipTests package} at the repository root); the run uses a private
+ * copy of it ({@link #runJar()}), so a rebuild during the run does not disturb it.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -38,6 +41,8 @@ public final class Gateway implements AutoCloseable {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** The line (part) the gateway logs once it serves. */
     public static final String READY_MARKER = "syncgw ready";
+
+    private static Path snapshot;
 
     private final List<String> storageArgs;
     private final int port;
@@ -78,14 +83,68 @@ public final class Gateway implements AutoCloseable {
         return jar;
     }
 
+    /**
+     * A private copy of {@link #jar()} taken once per test JVM ({@code interop/target/syncgw-under-test/}), which
+     * every gateway and {@code user add} of the run uses: other people rebuild {@code gateway/target/syncgw.jar}
+     * while a suite runs, and a JVM whose jar is rewritten under it fails with {@code NoClassDefFoundError}. A copy
+     * caught half-written (not a readable jar) is taken again, for up to two minutes.
+     */
+    public static synchronized Path runJar() {
+        if (snapshot != null) {
+            return snapshot;
+        }
+        Path dir = InteropEnv.buildDir().resolve("syncgw-under-test");
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            Path source = jar();
+            try {
+                Files.createDirectories(dir);
+                deleteStaleCopies(dir);
+                Path copy = dir.resolve("syncgw-" + ProcessHandle.current().pid() + ".jar");
+                Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
+                try (ZipFile zip = new ZipFile(copy.toFile())) {
+                    if (zip.getEntry("META-INF/MANIFEST.MF") == null) {
+                        throw new IOException("no manifest");
+                    }
+                }
+                snapshot = copy;
+                return copy;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new UncheckedIOException("cannot take a readable copy of " + source
+                            + " (is it being rebuilt?)", e);
+                }
+                sleep(2000);
+            }
+        }
+    }
+
+    /** Removes the copies of test JVMs that have ended. */
+    private static void deleteStaleCopies(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String n = f.getFileName().toString();
+                if (n.matches("syncgw-\\d+\\.jar")) {
+                    long pid = Long.parseLong(n.substring("syncgw-".length(), n.length() - ".jar".length()));
+                    if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                        continue;
+                    }
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
     private static Gateway start(String name, List<String> storageArgs) {
-        Path jar = jar();
+        Path jar = runJar();
         int port = freePort();
         Path logDir = InteropEnv.buildDir().resolve("gateway-logs");
         Path log = logDir.resolve(name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern(
                 "yyyyMMdd-HHmmss-SSS")) + ".log");
         List<String> cmd = new ArrayList<>(List.of(InteropEnv.javaExecutable().toString(), "-jar", jar.toString(),
-                "serve", "--port", Integer.toString(port)));
+                "serve", "--port", Integer.toString(port),
+                // each gateway its own admin port: suites and nodes run side by side on one machine
+                "--admin-port", Integer.toString(freePort())));
         cmd.addAll(storageArgs);
         Process p;
         try {
@@ -148,7 +207,7 @@ public final class Gateway implements AutoCloseable {
      */
     public void userAdd(String login, String password) {
         List<String> cmd = new ArrayList<>(List.of(InteropEnv.javaExecutable().toString(), "-jar",
-                jar().toString(), "user", "add", login, "--password", password));
+                runJar().toString(), "user", "add", login, "--password", password));
         cmd.addAll(storageArgs);
         Path out = log.resolveSibling(log.getFileName().toString().replace(".log", "") + "-user-add-" + login
                 + ".log");

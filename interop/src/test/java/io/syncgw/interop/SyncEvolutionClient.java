@@ -167,6 +167,67 @@ public final class SyncEvolutionClient {
      * {@code Map.of("password", "wrong")} or {@code Map.of("loglevel", "5")}.
      */
     public SyncResult sync(SyncMode mode, Map<String, String> overrides, String... sources) {
+        List<String> cmd = syncCommand(mode, overrides, sources);
+        Set<String> before = sessionDirNames();
+        ChildProcess.Finished f = ChildProcess.run(cmd, environment(), dir, dir.resolve("last-sync.out"), timeout);
+        return result(f, before, null);
+    }
+
+    /**
+     * Runs one session and interrupts it the way a user does: one SIGINT (Ctrl-C) once the client has received
+     * the reply of round trip {@code afterRoundTrips}, i.e. once its message dump
+     * {@code syncevolution-log_trmNNN_*_incoming.xml} with NNN &ge; {@code afterRoundTrips} exists (so the loglevel
+     * must be 4 or more). SyncEvolution then finishes the round trip in flight, sends a last message with only
+     * the header's Status and exits 1 with status 20032 ("explicitly suspended"); its next session asks the
+     * server to resume (Alert 225). A second SIGINT within 2 s would abort hard, so exactly one is sent.
+     *
+     * <p>The client runs under {@code env --default-signal=INT}: a child started from a JVM that itself ignores
+     * SIGINT (Maven in the background, a CI runner) inherits "ignored", and the signal would do nothing.
+     *
+     * <p>The result's console ends with a {@code [harness]} line saying when the signal was sent, or that the
+     * session ended before round trip {@code afterRoundTrips} (then nothing was sent).
+     */
+    public SyncResult syncInterrupted(SyncMode mode, int afterRoundTrips, String... sources) {
+        return syncInterrupted(mode, afterRoundTrips, Map.of(), sources);
+    }
+
+    /** {@link #syncInterrupted(SyncMode, int, String...)} with per-session overrides. */
+    public SyncResult syncInterrupted(SyncMode mode, int afterRoundTrips, Map<String, String> overrides,
+                                      String... sources) {
+        int loglevel = overrides.containsKey("loglevel") ? Integer.parseInt(overrides.get("loglevel"))
+                : config().loglevel();
+        if (loglevel < 4) {
+            throw new IllegalStateException("syncInterrupted needs loglevel >= 4 (it watches the message dumps)");
+        }
+        if (afterRoundTrips < 1) {
+            throw new IllegalArgumentException("afterRoundTrips must be >= 1");
+        }
+        List<String> cmd = new ArrayList<>(List.of(InteropEnv.require("env").toString(), "--default-signal=INT"));
+        cmd.addAll(syncCommand(mode, overrides, sources));
+        Set<String> before = sessionDirNames();
+        ChildProcess.Running p = ChildProcess.start(cmd, environment(), dir, dir.resolve("last-sync.out"));
+        String note;
+        Pattern reply = Pattern.compile("syncevolution-log_trm(\\d{3})_\\d+_incoming\\.xml");
+        while (true) {
+            int seen = lastRoundTrip(before, reply);
+            if (seen >= afterRoundTrips) {
+                note = signal(p.pid(), "INT") ? "SIGINT sent to pid " + p.pid() + " after the reply of round trip "
+                        + seen + " had arrived, " + p.elapsed().toMillis() + " ms into the session"
+                        : "sending SIGINT to pid " + p.pid() + " failed (the client had already ended?)";
+                break;
+            }
+            if (!p.isAlive() || p.elapsed().compareTo(timeout) >= 0) {
+                note = "SIGINT NOT sent: the session ended (or timed out) after round trip " + seen
+                        + ", before round trip " + afterRoundTrips;
+                break;
+            }
+            sleepMillis(10);
+        }
+        ChildProcess.Finished f = p.await(timeout);
+        return result(f, before, note);
+    }
+
+    private List<String> syncCommand(SyncMode mode, Map<String, String> overrides, String... sources) {
         if (config == null) {
             throw new IllegalStateException("configure() the client before syncing");
         }
@@ -175,15 +236,18 @@ public final class SyncEvolutionClient {
         new TreeMap<>(overrides).forEach((k, v) -> cmd.add(k + "=" + v));
         cmd.add(PEER);
         cmd.addAll(List.of(sources));
+        return cmd;
+    }
 
-        Set<String> before = sessionDirNames();
-        ChildProcess.Finished f = ChildProcess.run(cmd, environment(), dir, dir.resolve("last-sync.out"), timeout);
+    /** Builds the result of a finished session from its new log directory; {@code harnessNote} goes to its end. */
+    private SyncResult result(ChildProcess.Finished f, Set<String> before, String harnessNote) {
+        String console = harnessNote == null ? f.output() : f.output() + "\n[harness] " + harnessNote + "\n";
         Path session = newestSessionDir(before);
         Integer status = null;
         Map<String, SyncResult.SourceResult> results = Map.of();
         if (session != null) {
             try {
-                Files.writeString(session.resolve("console.txt"), f.output(), StandardCharsets.UTF_8);
+                Files.writeString(session.resolve("console.txt"), console, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -194,7 +258,50 @@ public final class SyncEvolutionClient {
                 results = sourceResults(kv);
             }
         }
-        return new SyncResult(f.exitCode(), f.timedOut(), status, results, session, f.output(), f.elapsed());
+        return new SyncResult(f.exitCode(), f.timedOut(), status, results, session, console, f.elapsed());
+    }
+
+    /** The highest round trip NNN of a {@code pattern} file in the session started after {@code before}, or 0. */
+    private int lastRoundTrip(Set<String> before, Pattern pattern) {
+        Path session = newestSessionDir(before);
+        if (session == null) {
+            return 0;
+        }
+        int max = 0;
+        try (Stream<Path> files = Files.list(session)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Matcher m = pattern.matcher(file.getFileName().toString());
+                if (m.matches()) {
+                    max = Math.max(max, Integer.parseInt(m.group(1)));
+                }
+            }
+        } catch (IOException e) {
+            return max; // the directory is being written; the next poll sees it
+        }
+        return max;
+    }
+
+    /** {@code kill -SIG pid}; true when kill succeeded. */
+    private static boolean signal(long pid, String signal) {
+        try {
+            Process k = new ProcessBuilder(InteropEnv.require("kill").toString(), "-" + signal, Long.toString(pid))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return k.waitFor() == 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code syncevolution --print-config} of this client, for debugging. */

@@ -1,5 +1,9 @@
 package io.syncgw.interop;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -72,6 +76,33 @@ public record SyncResult(int exitCode, boolean timedOut, Integer status, Map<Str
         return Optional.ofNullable(sessionDir).map(d -> d.resolve("syncevolution-log.html"));
     }
 
+    /**
+     * When the client rejected a reply that was not SyncML (wrong content type, e.g. a plain-text HTTP error), what
+     * its engine log says about it: {@code unexpected content type '...' in reply, N bytes: <the body>}. The
+     * console only says "unexpected reply from peer".
+     */
+    public Optional<String> unexpectedReply() {
+        Optional<Path> html = htmlLog().filter(Files::isRegularFile);
+        if (html.isEmpty()) {
+            return Optional.empty();
+        }
+        String text;
+        try {
+            text = Files.readString(html.get(), StandardCharsets.UTF_8);
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+        int i = text.indexOf("unexpected content type");
+        if (i < 0) {
+            return Optional.empty();
+        }
+        int end = text.indexOf("</li>", i);
+        String raw = text.substring(i, end < 0 ? Math.min(text.length(), i + 2000) : end);
+        return Optional.of(raw.replace("<br/>", " ").replaceAll("<[^>]+>", "").replace("&nbsp;", " ")
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("&apos;", "'")
+                .replace("&quot;", "\"").trim());
+    }
+
     /** A multi-line description for assertion messages: codes, counters, log dir and the console's tail. */
     @Override
     public String toString() {
@@ -84,6 +115,7 @@ public record SyncResult(int exitCode, boolean timedOut, Integer status, Map<Str
                 .append(" -").append(s.localRemoved()).append(") remote(+").append(s.remoteAdded())
                 .append(" ~").append(s.remoteUpdated()).append(" -").append(s.remoteRemoved()).append(")\n"));
         sb.append("  session log dir: ").append(sessionDir).append('\n');
+        unexpectedReply().ifPresent(u -> sb.append("  the client rejected a reply: ").append(u).append('\n'));
         sb.append("  console (tail):\n").append(InteropEnv.tail(console, 4000));
         return sb.toString();
     }

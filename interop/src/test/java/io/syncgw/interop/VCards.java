@@ -20,12 +20,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -103,6 +105,73 @@ public final class VCards {
 
     /** vCard 3.0 of contact {@code i} with a given cell phone number (to simulate an edit). */
     public static String vcard30(int i, String rev, String cell) {
+        return folded(lines30(i, rev, cell));
+    }
+
+    /**
+     * vCard 3.0 of contact {@code i} with a photo: {@code PHOTO;ENCODING=b;TYPE=JPEG:} and the base64 of
+     * {@code jpeg} (folded at 75 octets), before {@code END:VCARD}.
+     */
+    public static String vcard30WithPhoto(int i, String rev, byte[] jpeg) {
+        List<String> lines = lines30(i, rev, defaultCell(i));
+        lines.add(lines.size() - 1, "PHOTO;ENCODING=b;TYPE=JPEG:" + Base64.getEncoder().encodeToString(jpeg));
+        return folded(lines);
+    }
+
+    /**
+     * {@code size} deterministic bytes that look like a JPEG file to anyone checking the magic: they start with
+     * {@code FF D8 FF E0} and a JFIF APP0 header and end with {@code FF D9}; the rest is pseudo-random from
+     * {@code seed} (incompressible, like real image data). Not a decodable image.
+     */
+    public static byte[] jpeg(int size, long seed) {
+        byte[] head = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00,
+                0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00};
+        if (size < head.length + 2) {
+            throw new IllegalArgumentException("size " + size + " too small");
+        }
+        byte[] out = new byte[size];
+        new SplittableRandom(seed).nextBytes(out);
+        System.arraycopy(head, 0, out, 0, head.length);
+        out[size - 2] = (byte) 0xFF;
+        out[size - 1] = (byte) 0xD9;
+        return out;
+    }
+
+    /**
+     * The decoded bytes of the first PHOTO of a vCard file, or null when it has none: the file is unfolded (CRLF
+     * or LF followed by a space or tab), the PHOTO line's value is taken after the first ':' and base64-decoded
+     * with whitespace ignored. Independent of ez-vcard, to compare photos byte for byte.
+     */
+    public static byte[] photo(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        String unfolded = text.replaceAll("\\r?\\n[ \\t]", "");
+        for (String line : unfolded.split("\\r?\\n")) {
+            String upper = line.toUpperCase(Locale.ROOT);
+            if (upper.startsWith("PHOTO;") || upper.startsWith("PHOTO:")) {
+                String value = line.substring(line.indexOf(':') + 1).replaceAll("\\s", "");
+                if (value.regionMatches(true, 0, "data:", 0, 5)) { // vCard 4 style data URI, just in case
+                    value = value.substring(value.indexOf(',') + 1);
+                }
+                return Base64.getMimeDecoder().decode(value);
+            }
+        }
+        return null;
+    }
+
+    private static String folded(List<String> lines) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : lines) {
+            sb.append(fold(line));
+        }
+        return sb.toString();
+    }
+
+    private static List<String> lines30(int i, String rev, String cell) {
         Name name = name(i);
         List<String> lines = new ArrayList<>();
         lines.add("BEGIN:VCARD");
@@ -117,11 +186,7 @@ public final class VCards {
         lines.add("ORG:Example Org " + (i % 7) + ";Dept " + (i % 3));
         lines.add("NOTE:generated contact " + i + " rev " + rev);
         lines.add("END:VCARD");
-        StringBuilder sb = new StringBuilder();
-        for (String line : lines) {
-            sb.append(fold(line));
-        }
-        return sb.toString();
+        return lines;
     }
 
     /**
