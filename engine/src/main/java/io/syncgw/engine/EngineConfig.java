@@ -13,29 +13,46 @@ import java.util.Objects;
  * @param conflictPolicy  who wins when device and server changed the same item
  * @param maxAuthAttempts failed authentications allowed within one session before it is closed
  * @param serverVersion   reported in the server's device information
- * @param clock           for anchors
+ * @param clock           for anchors and calendar windows
+ * @param maxDevices      device slots of an account that sets no limit of its own
  */
 public record EngineConfig(long maxMsgSize, long maxObjSize, long defaultClientMaxMsgSize,
-                           ConflictPolicy conflictPolicy, int maxAuthAttempts, String serverVersion, Clock clock) {
+                           ConflictPolicy conflictPolicy, int maxAuthAttempts, String serverVersion, Clock clock,
+                           int maxDevices) {
+
+    /** Device slots of an account by default: four, as the product promises. */
+    public static final int DEFAULT_MAX_DEVICES = 4;
 
     public static final EngineConfig DEFAULT = new EngineConfig(1_000_000, 4_000_000, 65_536,
-            ConflictPolicy.SERVER_WINS, 3, "0.1.0", Clock.systemUTC());
+            ConflictPolicy.SERVER_WINS, 3, "0.1.0", Clock.systemUTC(), DEFAULT_MAX_DEVICES);
 
     public EngineConfig {
         Objects.requireNonNull(conflictPolicy, "conflictPolicy");
         Objects.requireNonNull(clock, "clock");
-        if (maxMsgSize < 4096 || maxObjSize < 1024 || defaultClientMaxMsgSize < 4096 || maxAuthAttempts < 1) {
+        if (maxMsgSize < 4096 || maxObjSize < 1024 || defaultClientMaxMsgSize < 4096 || maxAuthAttempts < 1
+                || maxDevices < 1 || maxDevices > 64) {
             throw new IllegalArgumentException("implausible engine limits: " + this);
         }
     }
 
+    public EngineConfig(long maxMsgSize, long maxObjSize, long defaultClientMaxMsgSize, ConflictPolicy conflictPolicy,
+                        int maxAuthAttempts, String serverVersion, Clock clock) {
+        this(maxMsgSize, maxObjSize, defaultClientMaxMsgSize, conflictPolicy, maxAuthAttempts, serverVersion, clock,
+                DEFAULT_MAX_DEVICES);
+    }
+
     public EngineConfig withClock(Clock c) {
         return new EngineConfig(maxMsgSize, maxObjSize, defaultClientMaxMsgSize, conflictPolicy, maxAuthAttempts,
-                serverVersion, c);
+                serverVersion, c, maxDevices);
     }
 
     public EngineConfig withConflictPolicy(ConflictPolicy p) {
         return new EngineConfig(maxMsgSize, maxObjSize, defaultClientMaxMsgSize, p, maxAuthAttempts, serverVersion,
-                clock);
+                clock, maxDevices);
+    }
+
+    public EngineConfig withMaxDevices(int n) {
+        return new EngineConfig(maxMsgSize, maxObjSize, defaultClientMaxMsgSize, conflictPolicy, maxAuthAttempts,
+                serverVersion, clock, n);
     }
 }

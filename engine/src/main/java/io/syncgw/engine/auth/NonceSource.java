@@ -12,6 +12,10 @@ import javax.crypto.spec.SecretKeySpec;
  * MD5 nonces. A registered device gets a fresh random nonce with every successful authentication, stored with the
  * device. A device the server does not know yet gets a nonce derived from a server secret and its device id, so
  * challenging it needs no write: a failed login leaves the database untouched.
+ *
+ * <p>The nonce's bytes are printable ASCII letters and digits (22 of them, 131 bits): clients keep the decoded
+ * nonce as a C string (SyncEvolution does), so a nonce with a 0x00 byte would be cut there and the next login
+ * would fail with 401.
  */
 public final class NonceSource {
     private final SecureRandom random;
@@ -39,11 +43,24 @@ public final class NonceSource {
         }
     }
 
+    private static final byte[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final int LENGTH = 22;
+
     /** A fresh nonce, base64. */
     public String fresh() {
-        byte[] n = new byte[16];
-        random.nextBytes(n);
-        return Base64.getEncoder().encodeToString(n);
+        byte[] raw = new byte[LENGTH];
+        random.nextBytes(raw);
+        return Base64.getEncoder().encodeToString(printable(raw));
+    }
+
+    /** Each byte mapped to a letter or digit (62 symbols; the slight bias of mod 62 does not matter for a nonce). */
+    private static byte[] printable(byte[] raw) {
+        byte[] n = new byte[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            n[i] = ALPHABET[(raw[i] & 0xff) % ALPHABET.length];
+        }
+        return n;
     }
 
     /** The nonce for a device not registered yet, base64: the same for the same device id until the secret changes. */
@@ -52,7 +69,7 @@ public final class NonceSource {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
             byte[] h = mac.doFinal(("device\u0000" + deviceUri).getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(Arrays.copyOf(h, 16));
+            return Base64.getEncoder().encodeToString(printable(Arrays.copyOf(h, LENGTH)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }

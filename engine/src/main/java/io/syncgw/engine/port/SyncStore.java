@@ -15,8 +15,23 @@ public interface SyncStore {
     /** The account for a login and, if known to it, the device. Changes nothing. */
     Mono<AccountLookup> lookupAccount(String login, String deviceUri);
 
-    /** Registers the device with the account (taking the first free slot), or returns it when already registered. */
-    Mono<DeviceRecord> registerDevice(long accountId, String deviceUri);
+    /**
+     * Registers the device with the account, or returns it when already registered. A new device takes the lowest
+     * free slot, else the lowest slot whose device is non-active (that device's mappings and anchors go; the
+     * account's data stays); the account's own limit, else {@code defaultMaxDevices}, bounds the slots. When every
+     * slot holds an active device, nothing changes: {@link Registration.NoFreeSlot}.
+     */
+    Mono<Registration> registerDevice(long accountId, String deviceUri, int defaultMaxDevices);
+
+    /** {@link #registerDevice(long, String, int)} with room for 64 devices, for tools and tests. */
+    default Mono<DeviceRecord> registerDevice(long accountId, String deviceUri) {
+        return registerDevice(accountId, deviceUri, 64).map(r -> {
+            if (r instanceof Registration.Registered reg) {
+                return reg.device();
+            }
+            throw new IllegalStateException("no free slot: " + r);
+        });
+    }
 
     /** The device information last stored for a device, as XML; empty when none. */
     Mono<String> loadDevInf(long deviceId);
@@ -34,8 +49,11 @@ public interface SyncStore {
     /** Applies a batch in one transaction. */
     Mono<WriteResult> write(WriteBatch batch);
 
-    /** What the device is owed for a datastore: items it lacks, holds in an older version, or holds but are deleted. */
-    Mono<List<PendingChange>> pendingChanges(long accountId, long deviceId, String datastore);
+    /**
+     * What the device is owed for a datastore: items passing {@code filter} that it lacks or holds in an older
+     * version, items it holds that were deleted, and items it holds that no longer pass the filter (REMOVE).
+     */
+    Mono<List<PendingChange>> pendingChanges(long accountId, long deviceId, String datastore, ItemFilter filter);
 
     /** Current content of items, by id. Items that no longer exist are absent from the map. */
     Mono<Map<Long, StoredItem>> loadItems(long accountId, Collection<Long> itemIds);

@@ -27,13 +27,33 @@ import java.util.Set;
  * @param chunkDiscards spooled chunks no longer needed (assembled, refused, abandoned)
  * @param checkpoints   where a sync of a datastore stands, for resuming it if the session is interrupted
  * @param resumeClears  datastores whose checkpoint is void (the sync completed, or a new one began)
+ * @param unmaps        mappings dropped before anything else (a conflict resolved by duplicating: the device's LUID
+ *                      moves to the new item, the server's version goes to the device as a new item)
+ * @param detaches      mappings the device let go of without the deletion reaching the account (its policy keeps
+ *                      deletions local): the LUID is dropped, the item is not sent again unless it changes
+ * @param consumeNextSync the device's forced mode (its policy's nextSync) was applied: back to normal
  */
 public record WriteBatch(long accountId, long deviceId, String nonce, DevInfUpdate devInf, List<String> resets,
                          List<NewItem> inserts, List<ItemUpdate> updates, List<ItemDelete> deletes,
                          List<MapUpsert> mapUpserts, List<MapRemove> mapRemoves, List<MappingPrune> prunes,
                          List<ItemPrune> itemPrunes, List<AnchorCommit> anchors, List<ChunkAppend> chunkAppends,
-                         List<ChunkDiscard> chunkDiscards, List<Checkpoint> checkpoints, List<String> resumeClears) {
+                         List<ChunkDiscard> chunkDiscards, List<Checkpoint> checkpoints, List<String> resumeClears,
+                         List<MapRemove> unmaps, List<MapDetach> detaches, boolean consumeNextSync) {
+
+    /** A batch without unmaps, detaches or a consumed nextSync. */
+    public WriteBatch(long accountId, long deviceId, String nonce, DevInfUpdate devInf, List<String> resets,
+                      List<NewItem> inserts, List<ItemUpdate> updates, List<ItemDelete> deletes,
+                      List<MapUpsert> mapUpserts, List<MapRemove> mapRemoves, List<MappingPrune> prunes,
+                      List<ItemPrune> itemPrunes, List<AnchorCommit> anchors, List<ChunkAppend> chunkAppends,
+                      List<ChunkDiscard> chunkDiscards, List<Checkpoint> checkpoints, List<String> resumeClears) {
+        this(accountId, deviceId, nonce, devInf, resets, inserts, updates, deletes, mapUpserts, mapRemoves, prunes,
+                itemPrunes, anchors, chunkAppends, chunkDiscards, checkpoints, resumeClears, List.of(), List.of(),
+                false);
+    }
+
     public WriteBatch {
+        unmaps = List.copyOf(unmaps);
+        detaches = List.copyOf(detaches);
         checkpoints = List.copyOf(checkpoints);
         resumeClears = List.copyOf(resumeClears);
         chunkAppends = List.copyOf(chunkAppends);
@@ -53,7 +73,8 @@ public record WriteBatch(long accountId, long deviceId, String nonce, DevInfUpda
         return nonce == null && devInf == null && resets.isEmpty() && inserts.isEmpty() && updates.isEmpty()
                 && deletes.isEmpty() && mapUpserts.isEmpty() && mapRemoves.isEmpty() && prunes.isEmpty()
                 && itemPrunes.isEmpty() && anchors.isEmpty() && chunkAppends.isEmpty() && chunkDiscards.isEmpty()
-                && checkpoints.isEmpty() && resumeClears.isEmpty();
+                && checkpoints.isEmpty() && resumeClears.isEmpty() && unmaps.isEmpty() && detaches.isEmpty()
+                && !consumeNextSync;
     }
 
     /**
@@ -79,11 +100,18 @@ public record WriteBatch(long accountId, long deviceId, String nonce, DevInfUpda
     public record ChunkDiscard(String datastore, String luid) {
     }
 
-    /** Device information to store: the document as XML, and its hash to skip rewriting an unchanged one. */
-    public record DevInfUpdate(String xml, String hash) {
+    /**
+     * Device information to store: the document as XML, its hash to skip rewriting an unchanged one, and the
+     * manufacturer and model it names (shown to the account owner; may be null).
+     */
+    public record DevInfUpdate(String xml, String hash, String manufacturer, String model) {
         public DevInfUpdate {
             Objects.requireNonNull(xml, "xml");
             Objects.requireNonNull(hash, "hash");
+        }
+
+        public DevInfUpdate(String xml, String hash) {
+            this(xml, hash, null, null);
         }
     }
 
@@ -93,7 +121,15 @@ public record WriteBatch(long accountId, long deviceId, String nonce, DevInfUpda
      * @param ref a number unique in the batch, by which {@link WriteResult#insertedIds()} reports the new id
      */
     public record NewItem(int ref, String datastore, String contentType, String content, String twinKey,
-                          String contentHash, String luid) {
+                          String contentHash, String luid, ItemIndex index) {
+        public NewItem {
+            Objects.requireNonNull(index, "index");
+        }
+
+        public NewItem(int ref, String datastore, String contentType, String content, String twinKey,
+                       String contentHash, String luid) {
+            this(ref, datastore, contentType, content, twinKey, contentHash, luid, ItemIndex.NONE);
+        }
     }
 
     /**
@@ -102,7 +138,15 @@ public record WriteBatch(long accountId, long deviceId, String nonce, DevInfUpda
      * to {@code luid} at the new sequence, so the change is not echoed back to it.
      */
     public record ItemUpdate(long itemId, Long expectedSeq, String contentType, String content, String twinKey,
-                             String contentHash, String datastore, String luid) {
+                             String contentHash, String datastore, String luid, ItemIndex index) {
+        public ItemUpdate {
+            Objects.requireNonNull(index, "index");
+        }
+
+        public ItemUpdate(long itemId, Long expectedSeq, String contentType, String content, String twinKey,
+                          String contentHash, String datastore, String luid) {
+            this(itemId, expectedSeq, contentType, content, twinKey, contentHash, datastore, luid, ItemIndex.NONE);
+        }
     }
 
     /** Delete an item (kept as a tombstone while other devices map it) if still at {@code expectedSeq}. */
@@ -117,6 +161,10 @@ public record WriteBatch(long accountId, long deviceId, String nonce, DevInfUpda
     }
 
     public record MapRemove(long itemId) {
+    }
+
+    /** The device let go of an item without deleting it on the server; {@code knownSeq} is what it held. */
+    public record MapDetach(long itemId, long knownSeq) {
     }
 
     public record MappingPrune(String datastore, Set<String> keepLuids) {

@@ -24,6 +24,9 @@ final class BatchBuilder {
     final List<WriteBatch.ChunkDiscard> chunkDiscards = new ArrayList<>();
     final List<WriteBatch.Checkpoint> checkpoints = new ArrayList<>();
     final List<String> resumeClears = new ArrayList<>();
+    final List<WriteBatch.MapRemove> unmaps = new ArrayList<>();
+    final List<WriteBatch.MapDetach> detaches = new ArrayList<>();
+    boolean consumeNextSync;
 
     BatchBuilder(long accountId, long deviceId) {
         this.accountId = accountId;
@@ -45,8 +48,8 @@ final class BatchBuilder {
 
     WriteBatch build() {
         return new WriteBatch(accountId, deviceId, nonce, devInf, resets, inserts, updates, deletes,
-                List.copyOf(mapUpserts.values()), mapRemoves, prunes, itemPrunes, anchors, chunkAppends, chunkDiscards, checkpoints,
-                resumeClears);
+                List.copyOf(mapUpserts.values()), mapRemoves, prunes, itemPrunes, anchors, chunkAppends, chunkDiscards,
+                checkpoints, resumeClears, unmaps, detaches, consumeNextSync);
     }
 
     boolean isEmpty() {

@@ -14,7 +14,8 @@ public sealed interface Effect {
     record CheckPassword(String password, String passwordHash) implements Effect {
     }
 
-    record RegisterDevice(long accountId, String deviceUri) implements Effect {
+    /** @param maxDevices the server's slot limit (an account's own limit overrides it) */
+    record RegisterDevice(long accountId, String deviceUri, int maxDevices) implements Effect {
     }
 
     record LoadAnchors(long deviceId) implements Effect {
@@ -30,7 +31,8 @@ public sealed interface Effect {
     record Write(WriteBatch batch) implements Effect {
     }
 
-    record LoadPending(long accountId, long deviceId, String datastore) implements Effect {
+    record LoadPending(long accountId, long deviceId, String datastore, io.syncgw.engine.port.ItemFilter filter)
+            implements Effect {
     }
 
     record LoadItems(long accountId, List<Long> itemIds) implements Effect {

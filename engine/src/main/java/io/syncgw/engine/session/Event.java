@@ -23,7 +23,7 @@ public sealed interface Event {
     record PasswordChecked(boolean valid) implements Event {
     }
 
-    record DeviceRegistered(DeviceRecord device) implements Event {
+    record DeviceRegistered(io.syncgw.engine.port.Registration registration) implements Event {
     }
 
     record AnchorsLoaded(Map<String, StoredAnchor> anchors) implements Event {

@@ -24,7 +24,13 @@ public record MessageReport(int headerStatus, Failure failure, Map<ItemKey, Inte
     }
 
     /** Why a session failed: a small closed set, fit for a metric label. */
-    public enum Failure { AUTH, STORE_UNAVAILABLE, STORE_ERROR, INTERNAL, FOREIGN_MESSAGE, SUSPENDED }
+    public enum Failure {
+        AUTH, STORE_UNAVAILABLE, STORE_ERROR, INTERNAL, FOREIGN_MESSAGE, SUSPENDED,
+        /** Every device slot of the account holds an active device. */
+        NO_FREE_SLOT,
+        /** The device's slot is set to non-active. */
+        DEVICE_INACTIVE
+    }
 
     /** Which way an item travelled. */
     public enum Direction { FROM_CLIENT, TO_CLIENT }

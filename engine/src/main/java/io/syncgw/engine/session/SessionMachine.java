@@ -40,7 +40,10 @@ import io.syncgw.engine.auth.Md5Auth;
 import io.syncgw.engine.auth.NonceSource;
 import io.syncgw.engine.devinf.DevicePreferences;
 import io.syncgw.engine.devinf.ServerDevInf;
+import io.syncgw.engine.port.DevicePolicy;
 import io.syncgw.engine.port.ItemFacts;
+import io.syncgw.engine.port.ItemFilter;
+import io.syncgw.engine.port.Registration;
 import io.syncgw.engine.port.MappedItem;
 import io.syncgw.engine.port.PendingChange;
 import io.syncgw.engine.port.StoreUnavailableException;
@@ -56,6 +59,7 @@ import io.syncgw.engine.sync.ItemContent;
 import io.syncgw.engine.sync.ItemContents;
 import io.syncgw.engine.sync.ContentHash;
 import io.syncgw.engine.sync.Datastore;
+import io.syncgw.engine.sync.DeviceModes;
 import io.syncgw.engine.sync.Negotiation;
 import io.syncgw.engine.sync.SyncMode;
 import java.time.ZoneOffset;
@@ -171,8 +175,13 @@ public final class SessionMachine {
             return p.valid() ? authSucceeded(s) : authFailed(s, StatusCode.INVALID_CREDENTIALS, "wrong password");
         }
         if (e instanceof Event.DeviceRegistered d) {
-            s.device = d.device();
-            return authenticated(s);
+            if (d.registration() instanceof Registration.Registered r) {
+                s.device = r.device();
+                return authenticated(s);
+            }
+            int max = ((Registration.NoFreeSlot) d.registration()).maxDevices();
+            return deviceRefused(s, MessageReport.Failure.NO_FREE_SLOT, "all " + max + " device slots of account '"
+                    + s.account.login() + "' are in use: free a slot or make a device non-active to sync this one");
         }
         if (e instanceof Event.AnchorsLoaded a) {
             s.anchors = a.anchors();
@@ -280,9 +289,37 @@ public final class SessionMachine {
 
     private Effect authSucceeded(SessionState s) {
         if (s.device == null) {
-            return new Effect.RegisterDevice(s.account.accountId(), s.deviceUri);
+            return new Effect.RegisterDevice(s.account.accountId(), s.deviceUri, config.maxDevices());
+        }
+        if (!s.device.policy().active()) {
+            return deviceRefused(s, MessageReport.Failure.DEVICE_INACTIVE, "this device (slot " + s.device.slot()
+                    + " of account '" + s.account.login() + "') is set to non-active: make it active to sync");
         }
         return authenticated(s);
+    }
+
+    /**
+     * The credentials are right but the device may not sync (no free slot, or its slot is non-active): 403 for the
+     * header, with the reason as text the phone can show (RepPro §5.1.? Status Item Data), and for every command;
+     * nothing of the message is applied and the session ends.
+     */
+    private Effect deviceRefused(SessionState s, MessageReport.Failure failure, String message) {
+        Work w = s.work;
+        LOG.warn("session {}: device '{}' refused: {}", s.sessionId, s.deviceUri, message);
+        List<Outgoing> out = new ArrayList<>();
+        StatusDraft hdr = headerStatus(w.msg, StatusCode.FORBIDDEN, null);
+        hdr.items = List.of(new Item(null, null, null, null, null, ItemData.text(message), false));
+        out.add(hdr);
+        for (Command c : w.msg.commands()) {
+            if (!(c instanceof Status)) {
+                out.add(status(w.msg, c, List.of(), List.of(), StatusCode.FORBIDDEN));
+            }
+        }
+        s.outbox.clear();
+        s.stage = Stage.FAILED;
+        w.report.failure = failure;
+        SyncMessage reply = new SyncMessage(replyHeader(s), buildAll(out), true);
+        return finish(s, reply, Outcome.FAILED);
     }
 
     private Effect authenticated(SessionState s) {
@@ -360,8 +397,10 @@ public final class SessionMachine {
             }
             for (StoreSession st : s.stores.values()) {
                 if (!st.pendingLoaded) {
-                    if (st.mode.serverSends()) {
-                        return new Effect.LoadPending(s.account.accountId(), s.device.id(), st.id());
+                    if (st.mode.serverSends() && st.serverSendsChanges) {
+                        ItemFilter filter = filterFor(s.device.policy(), st.datastore);
+                        st.window = filter.from() == null && filter.to() == null ? null : filter;
+                        return new Effect.LoadPending(s.account.accountId(), s.device.id(), st.id(), filter);
                     }
                     st.pendingLoaded = true; // one-way from client: the server sends an empty Sync
                 }
@@ -370,7 +409,7 @@ public final class SessionMachine {
                 w.chosen = chooseChanges(s);
                 if (!w.chosen.isEmpty()) {
                     return new Effect.LoadItems(s.account.accountId(),
-                            w.chosen.stream().filter(c -> c.op() != PendingChange.Op.DELETE)
+                            w.chosen.stream().filter(c -> !removesFromDevice(c))
                                     .map(PendingChange::itemId).toList());
                 }
             }
@@ -743,7 +782,7 @@ public final class SessionMachine {
         String xml = DevInfXml.write(d);
         String hash = ContentHash.of(xml);
         if (!hash.equals(s.device.devInfHash())) {
-            s.work.batch.devInf = new WriteBatch.DevInfUpdate(xml, hash);
+            s.work.batch.devInf = new WriteBatch.DevInfUpdate(xml, hash, d.man(), d.mod());
         }
     }
 
@@ -814,6 +853,13 @@ public final class SessionMachine {
             s.outbox.add(status(w.msg, a, targets, sources, StatusCode.NOT_FOUND));
             return;
         }
+        DevicePolicy policy = s.device.policy();
+        if (!policy.allows(ds.get().id())) {
+            LOG.info("session {}: datastore '{}' is not enabled for device '{}' (slot {})", s.sessionId,
+                    ds.get().id(), s.deviceUri, s.device.slot());
+            s.outbox.add(status(w.msg, a, targets, sources, StatusCode.FORBIDDEN));
+            return;
+        }
         SyncMode requested = SyncMode.ofAlert(code == AlertCode.RESUME ? AlertCode.TWO_WAY : code).orElse(null);
         if (requested == null) {
             s.outbox.add(status(w.msg, a, targets, sources, StatusCode.OPTIONAL_FEATURE_NOT_SUPPORTED));
@@ -827,24 +873,32 @@ public final class SessionMachine {
         boolean resumed = code == AlertCode.RESUME && suspended != null
                 && java.util.Objects.equals(suspended.clientLast(), clientLast)
                 && SyncMode.ofAlert(suspended.mode()).isPresent();
-        Negotiation n;
-        int statusCode;
+        Negotiation asked;
         if (resumed) {
             // OMA DS §6.9: the interrupted sync goes on in its mode; the client sends only what it had not sent
-            n = new Negotiation(SyncMode.ofAlert(suspended.mode()).orElseThrow(), StatusCode.OK);
-            statusCode = StatusCode.OK;
+            asked = new Negotiation(SyncMode.ofAlert(suspended.mode()).orElseThrow(), StatusCode.OK);
         } else {
-            n = Negotiation.negotiate(requested, clientLast, stored);
-            // a resume without a matching checkpoint: say so (as SyncEvolution's server does) and sync afresh
-            statusCode = code == AlertCode.RESUME ? STATUS_NOT_RESUMABLE : n.status();
+            asked = Negotiation.negotiate(requested, clientLast, stored);
             if (suspended != null) {
                 w.batch.resumeClears.add(ds.get().id()); // that interrupted sync is over
             }
         }
+        // the device's policy: its direction, and a forced mode for this one session
+        DeviceModes dm = DeviceModes.decide(asked, policy, resumed);
+        if (dm.consumedNextSync()) {
+            w.batch.consumeNextSync = true;
+            LOG.info("session {}: next sync of device '{}' forced by its policy: {}", s.sessionId, s.deviceUri,
+                    policy.nextSync().wireName());
+        }
+        Negotiation n = new Negotiation(dm.mode(), dm.status());
+        // a resume without a matching checkpoint: say so (as SyncEvolution's server does) and sync afresh
+        int statusCode = !resumed && code == AlertCode.RESUME ? STATUS_NOT_RESUMABLE : n.status();
         String serverNext = ANCHOR_FORMAT.format(config.clock().instant());
         StoreSession st = new StoreSession(ds.get(), item.sourceUri(), item.targetUri(), n.mode(), clientNext,
                 stored == null ? null : stored.serverNext(), serverNext);
         st.clientLast = clientLast;
+        st.appliesClientChanges = dm.appliesClientChanges();
+        st.serverSendsChanges = dm.serverSendsChanges();
         s.stores.put(st.id(), st);
         if (resumed) {
             st.receivedLuids.addAll(suspended.receivedLuids());
@@ -990,6 +1044,19 @@ public final class SessionMachine {
         String twin = w.twinKeys.computeIfAbsent(item, x -> content.twinKey(whole));
         Incoming in = new Incoming(luid, contentType, text, twin, hash);
         int ok = isAdd ? StatusCode.ITEM_ADDED : StatusCode.OK;
+        if (!st.appliesClientChanges) {
+            // download only: the device's version is not taken; where it differs, the server's goes back to it
+            TwinCandidate twinItem = mapped == null ? twinFor(facts, st, twin, hash) : null;
+            long itemId = mapped != null ? mapped.itemId() : twinItem != null ? twinItem.itemId() : -1;
+            if (itemId >= 0 && (mapped == null || !mapped.deleted())) {
+                st.matchedItems.add(itemId);
+                String current = mapped != null ? mapped.contentHash() : twinItem.contentHash();
+                long seq = mapped != null ? mapped.changeSeq() : twinItem.changeSeq();
+                w.batch.mapUpsert(itemId, st.id(), luid, hash.equals(current) ? seq : 0L);
+            }
+            sd.code = StatusCode.OK;
+            return;
+        }
         if (mapped != null) {
             st.matchedItems.add(mapped.itemId());
             if (mapped.deleted()) {
@@ -1024,27 +1091,64 @@ public final class SessionMachine {
                 return;
             }
         }
-        int ref = w.batch.inserts.size();
-        w.batch.inserts.add(new WriteBatch.NewItem(ref, st.id(), contentType, text, twin, hash, luid));
+        if (!st.appliesClientChanges) {
+            // a download-only device's own item: not taken into the account (it stays on the device)
+            sd.code = StatusCode.OK;
+            return;
+        }
+        insert(w, st, in);
         sd.code = StatusCode.ITEM_ADDED;
+    }
+
+    private void insert(Work w, StoreSession st, Incoming in) {
+        int ref = w.batch.inserts.size();
+        w.batch.inserts.add(new WriteBatch.NewItem(ref, st.id(), in.contentType(), in.text(), in.twin(), in.hash(),
+                in.luid(), content(st).index(in.text())));
     }
 
     /** An item as the device sent it: its LUID, stored type, whole text, twin key and content hash. */
     private record Incoming(String luid, String contentType, String text, String twin, String hash) {
     }
 
-    /** Both sides changed the item since the device last saw it. */
+    /** The conflict policy of this device: its own, else the server's. */
+    private ConflictPolicy conflictPolicy(SessionState s) {
+        ConflictPolicy own = s.device.policy().conflictPolicy();
+        return own != null ? own : config.conflictPolicy();
+    }
+
+    /**
+     * Both sides changed the item since the device last saw it (OMA DS Protocol §6.11). The device's policy decides:
+     * server-wins (419, the server's version goes to the device), client-wins (208), newest-wins (the device's
+     * version when it says it was modified after the server copy was written, else the server's), duplicate (209:
+     * the device's version becomes a new item and the server's reaches the device as another). In a slow sync the
+     * statuses are those of a match (the device did not claim a change).
+     */
     private void conflict(SessionState s, StoreSession st, MappedItem mapped, Incoming in, StatusDraft sd, int ok) {
-        if (config.conflictPolicy() == ConflictPolicy.CLIENT_WINS) {
+        ConflictPolicy policy = conflictPolicy(s);
+        boolean clientWins = switch (policy) {
+            case CLIENT_WINS -> true;
+            case SERVER_WINS, DUPLICATE -> false;
+            case NEWEST_WINS -> {
+                java.time.Instant deviceTime = content(st).modified(in.text()).orElse(null);
+                yield deviceTime != null && mapped.updatedAt() != null && deviceTime.isAfter(mapped.updatedAt());
+            }
+        };
+        if (clientWins) {
             update(s, st, mapped.itemId(), mapped.changeSeq(), in, sd);
             sd.code = st.mode.clientSendsAll() ? ok : StatusCode.CONFLICT_CLIENT_WON;
+        } else if (policy == ConflictPolicy.DUPLICATE) {
+            // the LUID moves to a new item holding the device's version; the server item, unmapped, is sent as new
+            s.work.batch.unmaps.add(new WriteBatch.MapRemove(mapped.itemId()));
+            insert(s.work, st, in);
+            sd.code = st.mode.clientSendsAll() ? ok : StatusCode.CONFLICT_DUPLICATE;
         } else {
             // the server's version stays and is sent to the device (its mapping still says it is behind)
             sd.code = st.mode.clientSendsAll() ? ok : StatusCode.CONFLICT_SERVER_WON;
         }
         s.work.report.conflicts++;
-        LOG.info("session {}: conflict on item {} ({}), {}", s.sessionId, mapped.itemId(), st.id(),
-                config.conflictPolicy());
+        LOG.info("session {}: conflict on item {} ({}), {}: {}", s.sessionId, mapped.itemId(), st.id(),
+                policy.wireName(), clientWins ? "device's version kept" : policy == ConflictPolicy.DUPLICATE
+                        ? "both kept" : "server's version kept");
     }
 
     /**
@@ -1083,7 +1187,7 @@ public final class SessionMachine {
             }
         }
         w.batch.updates.add(new WriteBatch.ItemUpdate(itemId, expectedSeq, contentType, text, in.twin(), in.hash(),
-                st.id(), in.luid()));
+                st.id(), in.luid(), content(st).index(text)));
         w.writeStatuses.computeIfAbsent(itemId, k -> new ArrayList<>()).add(sd);
     }
 
@@ -1114,11 +1218,23 @@ public final class SessionMachine {
         if (mapped.deleted()) {
             w.batch.mapRemoves.add(new WriteBatch.MapRemove(mapped.itemId()));
             sd.code = StatusCode.OK;
-        } else if (mapped.changeSeq() > mapped.knownSeq() && config.conflictPolicy() == ConflictPolicy.SERVER_WINS
+        } else if (!st.appliesClientChanges) {
+            // download only: the deletion stays on the device; the item goes back to it
+            w.batch.mapRemoves.add(new WriteBatch.MapRemove(mapped.itemId()));
+            sd.code = StatusCode.OK;
+        } else if (mapped.changeSeq() > mapped.knownSeq() && conflictPolicy(s) != ConflictPolicy.CLIENT_WINS
                 && st.mode != SyncMode.REFRESH_FROM_CLIENT) {
-            // changed on the server, deleted on the device: the change wins and the device gets the item again
+            // changed on the server, deleted on the device: the change wins (the device's deletion carries no time
+            // for newest-wins, and there is nothing to duplicate) and the device gets the item again
             w.batch.mapRemoves.add(new WriteBatch.MapRemove(mapped.itemId()));
             sd.code = StatusCode.CONFLICT_SERVER_WON;
+            s.work.report.conflicts++;
+        } else if (!s.device.policy().deletesPropagate() && st.mode != SyncMode.REFRESH_FROM_CLIENT) {
+            // the device's deletions stay on the device: it lets go of the item, the account keeps it
+            w.batch.detaches.add(new WriteBatch.MapDetach(mapped.itemId(), mapped.changeSeq()));
+            sd.code = StatusCode.OK;
+            LOG.info("session {}: item {} ({}) deleted on device '{}' only (deletions do not propagate)",
+                    s.sessionId, mapped.itemId(), st.id(), s.deviceUri);
         } else {
             w.batch.deletes.add(new WriteBatch.ItemDelete(mapped.itemId(), mapped.changeSeq()));
             w.writeStatuses.computeIfAbsent(mapped.itemId(), k -> new ArrayList<>()).add(sd);
@@ -1273,7 +1389,7 @@ public final class SessionMachine {
                     b.mapRemoves.add(new WriteBatch.MapRemove(sent.itemId())); // gone from the device: add it again
                 }
             }
-            case DELETE -> {
+            case DELETE, REMOVE -> {
                 if (ok || code == StatusCode.NOT_FOUND || code == StatusCode.ITEM_NOT_DELETED || code == 410) {
                     b.mapRemoves.add(new WriteBatch.MapRemove(sent.itemId()));
                 }
@@ -1452,15 +1568,21 @@ public final class SessionMachine {
             if (!chosen) {
                 break; // content not loaded for this reply
             }
-            if (c.op() != PendingChange.Op.DELETE && (item == null || item.deleted())) {
+            if (!removesFromDevice(c) && (item == null || item.deleted())) {
                 // gone or deleted since the list was made: a later session sends what is current
+                dropChange(st);
+                continue;
+            }
+            if (c.recurring() && c.op() == PendingChange.Op.ADD && st.window != null
+                    && !content(st).occursBetween(item.content(), st.window.from(), st.window.to())) {
+                // its span overlaps the device's window but no occurrence falls into it
                 dropChange(st);
                 continue;
             }
             Command cmd = changeCommand(id, c, item, wanted, content(st));
             int size = encoder.sizeOf(cmd);
             if (size > room) {
-                if (c.op() == PendingChange.Op.DELETE || size <= emptyMessageRoom(s, header, noc)) {
+                if (removesFromDevice(c) || size <= emptyMessageRoom(s, header, noc)) {
                     break; // it fits into the next message
                 }
                 // larger than any message: send it in chunks, if the device takes large objects
@@ -1588,7 +1710,7 @@ public final class SessionMachine {
                 return new Replace(cmdId, false, null, Meta.ofType(type), List.of(new Item(Location.of(c.luid()),
                         Location.of(itemId), null, null, null, ItemData.text(text), false)));
             }
-            case DELETE -> {
+            case DELETE, REMOVE -> {
                 return new Delete(cmdId, false, false, false, null, Meta.ofType(type), List.of(new Item(
                         Location.of(c.luid()), Location.of(itemId), null, null, null, null, false)));
             }
@@ -1607,6 +1729,11 @@ public final class SessionMachine {
                     .orElse(st.receivedType != null ? st.receivedType : content.defaultDeviceType());
         }
         return st.deviceType;
+    }
+
+    /** A Delete to the device: the item was deleted on the server, or left the device's filter. */
+    private static boolean removesFromDevice(PendingChange c) {
+        return c.op() == PendingChange.Op.DELETE || c.op() == PendingChange.Op.REMOVE;
     }
 
     private ItemContent content(StoreSession st) {
@@ -1702,6 +1829,30 @@ public final class SessionMachine {
 
     private static StoreSession storeFor(SessionState s, String uri) {
         return Datastore.resolve(uri).map(d -> s.stores.get(d.id())).orElse(null);
+    }
+
+    /**
+     * What the device's policy lets it receive of a datastore now: its contact categories, or its calendar window
+     * (whole days around today, UTC).
+     */
+    private ItemFilter filterFor(DevicePolicy policy, Datastore ds) {
+        if (!policy.filters(ds.id())) {
+            return ItemFilter.NONE;
+        }
+        if (ds == Datastore.CONTACTS) {
+            return new ItemFilter(lower(policy.contactCategories()), lower(policy.excludeCategories()), null, null);
+        }
+        java.time.Instant today = config.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        java.time.Instant from = policy.calendarPastDays() == null ? null
+                : today.minus(java.time.Duration.ofDays(policy.calendarPastDays()));
+        java.time.Instant to = policy.calendarFutureDays() == null ? null
+                : today.plus(java.time.Duration.ofDays(policy.calendarFutureDays() + 1L));
+        return new ItemFilter(List.of(), List.of(), from, to);
+    }
+
+    private static List<String> lower(List<String> categories) {
+        return categories.stream().map(c -> c.trim().toLowerCase(java.util.Locale.ROOT)).filter(c -> !c.isEmpty())
+                .distinct().toList();
     }
 
     /** Used by tests and the session for stable anchors. */

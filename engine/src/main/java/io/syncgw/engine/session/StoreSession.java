@@ -32,6 +32,12 @@ final class StoreSession {
     int numberOfChanges;
     boolean syncSent;
     boolean sentAll;
+    /** False when the device's direction is from-server and its sync still sends items: they are only matched. */
+    boolean appliesClientChanges = true;
+    /** False when the device's direction is from-client and its sync would send it changes: it gets none. */
+    boolean serverSendsChanges = true;
+    /** The device's calendar window when its policy sets one (recurring items are checked against it). */
+    io.syncgw.engine.port.ItemFilter window;
     /** The content type sent to the device (chosen when the first change is packed). */
     String deviceType;
     /** The content type of the last item the device sent: its format when its DevInf says nothing. */

@@ -138,7 +138,7 @@ public final class SyncSession {
                     PasswordHasher.verify(p.password(), p.passwordHash()))).subscribeOn(cpu);
         }
         if (e instanceof Effect.RegisterDevice r) {
-            return store.registerDevice(r.accountId(), r.deviceUri()).map(Event.DeviceRegistered::new);
+            return store.registerDevice(r.accountId(), r.deviceUri(), r.maxDevices()).map(Event.DeviceRegistered::new);
         }
         if (e instanceof Effect.LoadAnchors a) {
             return store.loadAnchors(a.deviceId()).map(Event.AnchorsLoaded::new);
@@ -155,7 +155,7 @@ public final class SyncSession {
             return store.write(w.batch()).map(Event.Written::new);
         }
         if (e instanceof Effect.LoadPending p) {
-            return store.pendingChanges(p.accountId(), p.deviceId(), p.datastore())
+            return store.pendingChanges(p.accountId(), p.deviceId(), p.datastore(), p.filter())
                     .map(c -> new Event.PendingLoaded(p.datastore(), c));
         }
         if (e instanceof Effect.LoadItems l) {

@@ -4,6 +4,10 @@ import io.syncgw.codec.pim.CalendarCodec;
 import io.syncgw.codec.pim.CalendarFormat;
 import io.syncgw.codec.pim.CalendarKind;
 import io.syncgw.codec.pim.ConversionResult;
+import io.syncgw.codec.pim.CalendarWindow;
+import io.syncgw.codec.pim.ContentLines;
+import io.syncgw.engine.port.ItemIndex;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -96,6 +100,28 @@ public final class CalendarContent implements ItemContent {
         }
         ConversionResult r = codec.convert(text, wanted.get());
         return r instanceof ConversionResult.Converted c ? c.text() : text;
+    }
+
+    /** Categories and the span over all occurrences ({@link CalendarCodec#window}: light, Recur only for COUNT). */
+    @Override
+    public ItemIndex index(String text) {
+        List<String> categories = ContentLines.categories(text);
+        Optional<CalendarWindow> w = codec.window(text);
+        if (w.isEmpty()) {
+            return new ItemIndex(categories, null, null, false);
+        }
+        return new ItemIndex(categories, w.get().firstStart(), w.get().lastEnd().orElse(null), w.get().recurring());
+    }
+
+    @Override
+    public Optional<Instant> modified(String text) {
+        return ContentLines.first(text, "LAST-MODIFIED").flatMap(ContentLines::instant);
+    }
+
+    @Override
+    public boolean occursBetween(String text, Instant from, Instant to) {
+        return codec.occursBetween(text, from == null ? Instant.EPOCH : from,
+                to == null ? Instant.parse("9999-12-31T00:00:00Z") : to);
     }
 
     @Override

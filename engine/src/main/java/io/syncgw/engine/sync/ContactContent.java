@@ -3,6 +3,9 @@ package io.syncgw.engine.sync;
 import io.syncgw.codec.pim.ContactFormat;
 import io.syncgw.codec.pim.ConversionResult;
 import io.syncgw.codec.pim.VCardCodec;
+import io.syncgw.codec.pim.ContentLines;
+import io.syncgw.engine.port.ItemIndex;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -79,6 +82,16 @@ public final class ContactContent implements ItemContent {
         }
         ConversionResult r = codec.convert(text, wanted.get());
         return r instanceof ConversionResult.Converted c ? c.text() : text;
+    }
+
+    @Override
+    public ItemIndex index(String text) {
+        return new ItemIndex(ContentLines.categories(text), null, null, false);
+    }
+
+    @Override
+    public Optional<Instant> modified(String text) {
+        return ContentLines.first(text, "REV").flatMap(ContentLines::instant);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.syncgw.engine.sync;
 
+import io.syncgw.engine.port.ItemIndex;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -40,4 +42,15 @@ public interface ItemContent {
      * Empty when the device's version is refused as an item; the server copy is then left as it is.
      */
     Optional<String> merge(String serverCopy, String deviceVersion, Set<String> supported);
+
+    /** What the store keeps beside the text for set-based filtering (categories, time span). Light: no full parse. */
+    ItemIndex index(String text);
+
+    /** When the item says it was last modified (vCard REV, iCalendar LAST-MODIFIED), for newest-wins conflicts. */
+    Optional<Instant> modified(String text);
+
+    /** Whether an occurrence of the item falls into [from, to) (null ends: open); items without time: true. */
+    default boolean occursBetween(String text, Instant from, Instant to) {
+        return true;
+    }
 }

@@ -338,6 +338,7 @@ class ContactsConversationTest {
     @Test
     void aliasesNameTheContactsDatastore() {
         List<String> aliases = List.of("./contacts", "card", "addressbook", "./addressbook", "contact");
+        store.setMaxDevices("alice", aliases.size()); // one device per alias
         List<Integer> statuses = new ArrayList<>();
         int n = 0;
         for (String alias : aliases) {

@@ -3,7 +3,11 @@ package io.syncgw.engine.testing;
 import io.syncgw.engine.auth.PasswordHasher;
 import io.syncgw.engine.port.AccountCredentials;
 import io.syncgw.engine.port.AccountLookup;
+import io.syncgw.engine.port.DevicePolicy;
 import io.syncgw.engine.port.DeviceRecord;
+import io.syncgw.engine.port.ItemFilter;
+import io.syncgw.engine.port.ItemIndex;
+import io.syncgw.engine.port.Registration;
 import io.syncgw.engine.port.ItemFacts;
 import io.syncgw.engine.port.MappedItem;
 import io.syncgw.engine.port.PendingChange;
@@ -37,6 +41,9 @@ public final class InMemorySyncStore implements SyncStore {
     public record Account(long id, String login, String passwordHash, String md5Digest, String sealedPassword) {
     }
 
+    /** Per-account slot limits (the admin API's maxDevices); absent: the server's. */
+    private final Map<Long, Integer> maxDevices = new HashMap<>();
+
     /** Seals passwords of new accounts, as the gateway's account admin does with its credential key. */
     public static final io.syncgw.engine.auth.CredentialCipher TEST_CIPHER =
             new io.syncgw.engine.auth.CredentialCipher(new byte[32]);
@@ -49,6 +56,11 @@ public final class InMemorySyncStore implements SyncStore {
         public String nonce;
         public String devInf;
         public String devInfHash;
+        public String manufacturer;
+        public String model;
+        public java.time.Instant lastSync;
+        /** What the account owner configured (tests set it as the admin API would). */
+        public DevicePolicy policy = DevicePolicy.DEFAULT;
 
         Device(long id, long accountId, String uri, int slot) {
             this.id = id;
@@ -68,6 +80,8 @@ public final class InMemorySyncStore implements SyncStore {
         public String hash;
         public long seq;
         public boolean deleted;
+        public ItemIndex index = ItemIndex.NONE;
+        public java.time.Instant updatedAt;
 
         Row(long id, long accountId, String datastore) {
             this.id = id;
@@ -83,6 +97,8 @@ public final class InMemorySyncStore implements SyncStore {
             r.hash = hash;
             r.seq = seq;
             r.deleted = deleted;
+            r.index = index;
+            r.updatedAt = updatedAt;
             return r;
         }
     }
@@ -93,6 +109,7 @@ public final class InMemorySyncStore implements SyncStore {
         public final String datastore;
         public String luid;
         public long knownSeq;
+        public boolean detached;
 
         Mapping(long deviceId, long itemId, String datastore) {
             this.deviceId = deviceId;
@@ -104,6 +121,7 @@ public final class InMemorySyncStore implements SyncStore {
             Mapping m = new Mapping(deviceId, itemId, datastore);
             m.luid = luid;
             m.knownSeq = knownSeq;
+            m.detached = detached;
             return m;
         }
     }
@@ -164,6 +182,27 @@ public final class InMemorySyncStore implements SyncStore {
         r.content = content;
         r.hash = io.syncgw.engine.sync.ContentHash.of(content);
         r.seq = ++seq;
+        r.updatedAt = clock.instant();
+    }
+
+    /** Sets the number of device slots of an account, as the admin API does. */
+    public synchronized void setMaxDevices(String login, int n) {
+        maxDevices.put(accounts.get(login).id(), n);
+    }
+
+    /** Frees a slot, as the admin API does: the device, its mappings, anchors and checkpoints go. */
+    public synchronized void freeSlot(String login, int slot) {
+        long acc = accounts.get(login).id();
+        devices.values().stream().filter(d -> d.accountId == acc && d.slot == slot).map(d -> d.id).toList()
+                .forEach(this::dropDevice);
+    }
+
+    private void dropDevice(long deviceId) {
+        devices.remove(deviceId);
+        mappings.values().removeIf(m -> m.deviceId == deviceId);
+        anchors.keySet().removeIf(k -> k.startsWith(deviceId + "/"));
+        checkpoints.keySet().removeIf(k -> k.startsWith(deviceId + "/"));
+        purge(items, mappings);
     }
 
     private <T> Mono<T> call(java.util.function.Supplier<T> body) {
@@ -197,26 +236,38 @@ public final class InMemorySyncStore implements SyncStore {
     }
 
     private static DeviceRecord record(Device d) {
-        return new DeviceRecord(d.id, d.accountId, d.uri, d.slot, d.nonce, d.devInfHash);
+        return new DeviceRecord(d.id, d.accountId, d.uri, d.slot, d.nonce, d.devInfHash, d.policy);
     }
 
     @Override
-    public Mono<DeviceRecord> registerDevice(long accountId, String deviceUri) {
+    public Mono<Registration> registerDevice(long accountId, String deviceUri, int defaultMaxDevices) {
         return call(() -> {
             for (Device d : devices.values()) {
                 if (d.accountId == accountId && d.uri.equals(deviceUri)) {
-                    return record(d);
+                    return new Registration.Registered(record(d));
                 }
             }
-            Set<Integer> used = new HashSet<>();
-            devices.values().stream().filter(d -> d.accountId == accountId).forEach(d -> used.add(d.slot));
-            int slot = 1;
-            while (used.contains(slot)) {
-                slot++;
+            int max = maxDevices.getOrDefault(accountId, defaultMaxDevices);
+            Map<Integer, Device> used = new HashMap<>();
+            devices.values().stream().filter(d -> d.accountId == accountId).forEach(d -> used.put(d.slot, d));
+            Integer slot = null;
+            for (int n = 1; n <= max && slot == null; n++) {
+                if (!used.containsKey(n)) {
+                    slot = n;
+                }
+            }
+            for (int n = 1; n <= max && slot == null; n++) {
+                if (!used.get(n).policy.active()) {
+                    dropDevice(used.get(n).id); // a non-active device gives its slot up to the new one
+                    slot = n;
+                }
+            }
+            if (slot == null) {
+                return new Registration.NoFreeSlot(max);
             }
             Device d = new Device(nextId++, accountId, deviceUri, slot);
             devices.put(d.id, d);
-            return record(d);
+            return new Registration.Registered(record(d));
         });
     }
 
@@ -260,7 +311,8 @@ public final class InMemorySyncStore implements SyncStore {
                     mapped.add(m.itemId);
                     if (m.datastore.equals(datastore) && m.luid != null && luids.contains(m.luid)) {
                         Row r = items.get(m.itemId);
-                        byLuid.put(m.luid, new MappedItem(m.luid, r.id, r.seq, m.knownSeq, r.deleted, r.hash));
+                        byLuid.put(m.luid, new MappedItem(m.luid, r.id, r.seq, m.knownSeq, r.deleted, r.hash,
+                                r.updatedAt));
                     }
                 }
             }
@@ -302,6 +354,14 @@ public final class InMemorySyncStore implements SyncStore {
             if (b.devInf() != null) {
                 device.devInf = b.devInf().xml();
                 device.devInfHash = b.devInf().hash();
+                device.manufacturer = b.devInf().manufacturer();
+                device.model = b.devInf().model();
+            }
+            if (b.consumeNextSync()) {
+                device.policy = device.policy.withNextSync(DevicePolicy.NextSync.NORMAL);
+            }
+            for (WriteBatch.MapRemove u : b.unmaps()) {
+                mp.remove(key(dev, u.itemId()));
             }
             for (String ds : b.resets()) {
                 mp.values().removeIf(m -> m.deviceId == dev && m.datastore.equals(ds));
@@ -314,6 +374,8 @@ public final class InMemorySyncStore implements SyncStore {
                 r.twinKey = n.twinKey();
                 r.hash = n.contentHash();
                 r.seq = ++seq;
+                r.index = n.index();
+                r.updatedAt = clock.instant();
                 it.put(r.id, r);
                 releaseLuid(mp, dev, n.datastore(), n.luid(), r.id);
                 Mapping m = new Mapping(dev, r.id, n.datastore());
@@ -336,11 +398,14 @@ public final class InMemorySyncStore implements SyncStore {
                 r.hash = u.contentHash();
                 r.deleted = false;
                 r.seq = ++seq;
+                r.index = u.index();
+                r.updatedAt = clock.instant();
                 newSeqs.put(r.id, r.seq);
                 releaseLuid(mp, dev, u.datastore(), u.luid(), r.id);
                 Mapping m = mp.computeIfAbsent(key(dev, r.id), k -> new Mapping(dev, r.id, u.datastore()));
                 m.luid = u.luid();
                 m.knownSeq = r.seq;
+                m.detached = false;
             }
             for (WriteBatch.ItemDelete d : b.deletes()) {
                 Row r = it.get(d.itemId());
@@ -371,9 +436,18 @@ public final class InMemorySyncStore implements SyncStore {
                 if (u.knownSeq() != null) {
                     m.knownSeq = u.knownSeq();
                 }
+                m.detached = false;
             }
             for (WriteBatch.MapRemove r : b.mapRemoves()) {
                 mp.remove(key(dev, r.itemId()));
+            }
+            for (WriteBatch.MapDetach d : b.detaches()) {
+                Mapping m = mp.get(key(dev, d.itemId()));
+                if (m != null) {
+                    m.luid = null;
+                    m.detached = true;
+                    m.knownSeq = d.knownSeq();
+                }
             }
             for (WriteBatch.MappingPrune p : b.prunes()) {
                 mp.values().removeIf(m -> m.deviceId == dev && m.datastore.equals(p.datastore())
@@ -416,6 +490,9 @@ public final class InMemorySyncStore implements SyncStore {
                 Set<String> luids = (Set<String>) cp[2];
                 luids.addAll(c.addLuids());
             }
+            if (!b.anchors().isEmpty()) {
+                device.lastSync = clock.instant();
+            }
             for (WriteBatch.AnchorCommit a : b.anchors()) {
                 StoredAnchor old = anchors.get(dev + "/" + a.datastore());
                 anchors.put(dev + "/" + a.datastore(), new StoredAnchor(a.datastore(), a.clientNext(),
@@ -443,7 +520,8 @@ public final class InMemorySyncStore implements SyncStore {
     }
 
     @Override
-    public Mono<List<PendingChange>> pendingChanges(long accountId, long deviceId, String datastore) {
+    public Mono<List<PendingChange>> pendingChanges(long accountId, long deviceId, String datastore,
+                                                    ItemFilter filter) {
         return call(() -> {
             List<PendingChange> deletes = new ArrayList<>();
             List<PendingChange> replaces = new ArrayList<>();
@@ -454,16 +532,21 @@ public final class InMemorySyncStore implements SyncStore {
                 }
                 Mapping m = mappings.get(key(deviceId, r.id));
                 int size = r.content == null ? 0 : r.content.length();
-                if (m == null) {
-                    if (!r.deleted) {
-                        adds.add(new PendingChange(PendingChange.Op.ADD, r.id, null, r.seq, r.contentType, size));
+                boolean passes = passes(r, filter);
+                boolean recurring = r.index.recurring();
+                if (m == null || m.detached && r.seq > m.knownSeq) {
+                    if (!r.deleted && passes) {
+                        adds.add(new PendingChange(PendingChange.Op.ADD, r.id, null, r.seq, r.contentType, size,
+                                recurring));
                     }
                 } else if (m.luid != null) {
                     if (r.deleted) {
                         deletes.add(new PendingChange(PendingChange.Op.DELETE, r.id, m.luid, r.seq, r.contentType, 0));
+                    } else if (!passes) {
+                        deletes.add(new PendingChange(PendingChange.Op.REMOVE, r.id, m.luid, r.seq, r.contentType, 0));
                     } else if (r.seq > m.knownSeq) {
                         replaces.add(new PendingChange(PendingChange.Op.REPLACE, r.id, m.luid, r.seq, r.contentType,
-                                size));
+                                size, recurring));
                     }
                 }
             }
@@ -476,6 +559,24 @@ public final class InMemorySyncStore implements SyncStore {
             all.addAll(adds);
             return all;
         });
+    }
+
+    /** The filter's rule, as the PostgreSQL store writes it in SQL. */
+    private static boolean passes(Row r, ItemFilter f) {
+        List<String> cats = r.index.categories();
+        if (!f.anyCategory().isEmpty() && cats.stream().noneMatch(f.anyCategory()::contains)) {
+            return false;
+        }
+        if (cats.stream().anyMatch(f.noCategory()::contains)) {
+            return false;
+        }
+        // no dates: always; no end (an endless recurrence): open towards the future
+        java.time.Instant start = r.index.spanStart();
+        java.time.Instant end = r.index.spanEnd();
+        if (f.to() != null && start != null && !start.isBefore(f.to())) {
+            return false;
+        }
+        return f.from() == null || start == null || end == null || !end.isBefore(f.from());
     }
 
     @Override

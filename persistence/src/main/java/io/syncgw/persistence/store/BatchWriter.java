@@ -62,14 +62,23 @@ final class BatchWriter {
         // key). Such batches of one account run one after the other: an advisory lock held until commit.
         boolean mayRace = !b.resets().isEmpty() || !b.updates().isEmpty() || !b.deletes().isEmpty()
                 || !b.mapUpserts().isEmpty() || !b.mapRemoves().isEmpty() || !b.prunes().isEmpty()
-                || !b.itemPrunes().isEmpty();
+                || !b.itemPrunes().isEmpty() || !b.unmaps().isEmpty() || !b.detaches().isEmpty();
         if (mayRace) {
             step(1, c -> Sql.query(c, StoreSql.LOCK_ACCOUNT_ITEMS, row -> 1, (int) acc).then());
         }
         if (b.nonce() != null || b.devInf() != null) {
             WriteBatch.DevInfUpdate d = b.devInf();
             step(1, c -> Sql.update(c, StoreSql.UPDATE_DEVICE, acc, dev, Sql.text(b.nonce()),
-                    Sql.text(d == null ? null : d.xml()), Sql.text(d == null ? null : d.hash())));
+                    Sql.text(d == null ? null : d.xml()), Sql.text(d == null ? null : d.hash()),
+                    Sql.text(d == null ? null : d.manufacturer()), Sql.text(d == null ? null : d.model())));
+        }
+        if (b.consumeNextSync()) {
+            step(1, c -> Sql.update(c, StoreSql.CONSUME_NEXT_SYNC, acc, dev));
+        }
+        if (!b.unmaps().isEmpty()) {
+            // before inserts: the LUID of a duplicated conflict moves to the new item
+            Long[] ids = b.unmaps().stream().map(WriteBatch.MapRemove::itemId).toArray(Long[]::new);
+            step(1, c -> Sql.update(c, StoreSql.REMOVE_MAPPINGS, acc, dev, ids));
         }
         if (!b.resets().isEmpty()) {
             step(1, c -> Sql.update(c, StoreSql.RESET, acc, dev, b.resets().toArray(String[]::new)));
@@ -90,6 +99,11 @@ final class BatchWriter {
         if (!b.mapRemoves().isEmpty()) {
             Long[] ids = b.mapRemoves().stream().map(WriteBatch.MapRemove::itemId).toArray(Long[]::new);
             step(1, c -> Sql.update(c, StoreSql.REMOVE_MAPPINGS, acc, dev, ids));
+        }
+        if (!b.detaches().isEmpty()) {
+            step(1, c -> Sql.update(c, StoreSql.DETACH_MAPPINGS, acc, dev,
+                    b.detaches().stream().map(WriteBatch.MapDetach::itemId).toArray(Long[]::new),
+                    b.detaches().stream().map(WriteBatch.MapDetach::knownSeq).toArray(Long[]::new)));
         }
         if (!b.prunes().isEmpty()) {
             step(1, this::pruneMappings);
@@ -154,7 +168,11 @@ final class BatchWriter {
                         in.stream().map(WriteBatch.NewItem::content).toArray(String[]::new),
                         in.stream().map(WriteBatch.NewItem::twinKey).toArray(String[]::new),
                         in.stream().map(WriteBatch.NewItem::contentHash).toArray(String[]::new),
-                        in.stream().map(WriteBatch.NewItem::luid).toArray(String[]::new))
+                        in.stream().map(WriteBatch.NewItem::luid).toArray(String[]::new),
+                        in.stream().map(n -> categories(n.index())).toArray(String[]::new),
+                        in.stream().map(n -> instant(n.index().spanStart())).toArray(String[]::new),
+                        in.stream().map(n -> instant(n.index().spanEnd())).toArray(String[]::new),
+                        in.stream().map(n -> n.index().recurring()).toArray(Boolean[]::new))
                 .doOnNext(r -> {
                     insertedIds.put((int) r[0], r[1]);
                     newSeqs.put(r[1], r[2]);
@@ -174,7 +192,11 @@ final class BatchWriter {
                         in.stream().map(WriteBatch.ItemUpdate::twinKey).toArray(String[]::new),
                         in.stream().map(WriteBatch.ItemUpdate::contentHash).toArray(String[]::new),
                         in.stream().map(WriteBatch.ItemUpdate::datastore).toArray(String[]::new),
-                        in.stream().map(WriteBatch.ItemUpdate::luid).toArray(String[]::new))
+                        in.stream().map(WriteBatch.ItemUpdate::luid).toArray(String[]::new),
+                        in.stream().map(u -> categories(u.index())).toArray(String[]::new),
+                        in.stream().map(u -> instant(u.index().spanStart())).toArray(String[]::new),
+                        in.stream().map(u -> instant(u.index().spanEnd())).toArray(String[]::new),
+                        in.stream().map(u -> u.index().recurring()).toArray(Boolean[]::new))
                 .collectList()
                 .flatMap(rows -> {
                     Map<Long, Long> updated = new LinkedHashMap<>();
@@ -197,6 +219,15 @@ final class BatchWriter {
                             ids.stream().map(id -> byId.get(id).luid()).toArray(String[]::new),
                             ids.stream().map(updated::get).toArray(Long[]::new));
                 });
+    }
+
+    /** Categories as one text, split by the SQL at U+001F (unnest cannot take ragged arrays). */
+    private static String categories(io.syncgw.engine.port.ItemIndex index) {
+        return String.join("\u001f", index.categories());
+    }
+
+    private static String instant(java.time.Instant t) {
+        return t == null ? null : t.toString();
     }
 
     private Mono<?> delete(Connection c) {

@@ -6,6 +6,8 @@ import io.syncgw.engine.port.AccountCredentials;
 import io.syncgw.engine.port.AccountLookup;
 import io.syncgw.engine.port.DeviceRecord;
 import io.syncgw.engine.port.ItemFacts;
+import io.syncgw.engine.port.ItemFilter;
+import io.syncgw.engine.port.Registration;
 import io.syncgw.engine.port.MappedItem;
 import io.syncgw.engine.port.PendingChange;
 import io.syncgw.engine.port.StoredAnchor;
@@ -52,24 +54,62 @@ public final class R2dbcSyncStore implements SyncStore {
                     Sql.getText(row, "password_hash"), Sql.getText(row, "md5_digest"),
                     Sql.getText(row, "password_sealed"));
             Long deviceId = row.get("device_id", Long.class);
-            DeviceRecord device = deviceId == null ? null : new DeviceRecord(deviceId, accountId, deviceUri,
-                    Sql.getInt(row, "slot"), Sql.getText(row, "nonce"), Sql.getText(row, "devinf_hash"));
+            DeviceRecord device = deviceId == null ? null : DeviceRows.device(row, accountId, deviceUri, "device_id");
             return new AccountLookup(account, device);
         }, login, deviceUri).collectList().map(rows -> rows.isEmpty() ? AccountLookup.UNKNOWN : rows.get(0)));
     }
 
+    /**
+     * Rare (a device's first session), so a transaction of its own with a few statements: lock the account, find
+     * the device, else take the lowest free slot within the account's limit, else the lowest non-active slot (its
+     * device is removed first), else report that none is free.
+     */
     @Override
-    public Mono<DeviceRecord> registerDevice(long accountId, String deviceUri) {
-        // rare (a device's first session), so a transaction of its own: lock the account, then insert or find
-        Mono<DeviceRecord> attempt = Connections.inTransaction(factory, c -> Sql.update(c, StoreSql.LOCK_ACCOUNT,
-                        accountId)
-                .thenMany(Sql.query(c, StoreSql.REGISTER_DEVICE, row -> new DeviceRecord(Sql.getLong(row, "id"),
-                        accountId, deviceUri, Sql.getInt(row, "slot"), Sql.getText(row, "nonce"),
-                        Sql.getText(row, "devinf_hash")), accountId, deviceUri))
-                .collectList()
-                .flatMap(rows -> Mono.justOrEmpty(rows.stream().findFirst())));
-        return attempt.switchIfEmpty(attempt).switchIfEmpty(Mono.error(() -> new IllegalStateException(
-                "could not register device " + deviceUri + " for account " + accountId)));
+    public Mono<Registration> registerDevice(long accountId, String deviceUri, int defaultMaxDevices) {
+        return Connections.inTransaction(factory, c -> Sql.update(c, StoreSql.LOCK_ACCOUNT, accountId)
+                .then(Sql.query(c, StoreSql.DEVICE_BY_URI, row -> DeviceRows.device(row, accountId, deviceUri, "id"),
+                        accountId, deviceUri).next())
+                .map(d -> (Registration) new Registration.Registered(d))
+                .switchIfEmpty(Mono.defer(() -> Sql.query(c, StoreSql.SLOTS, row -> new Object[] {
+                        row.get("max_devices", Integer.class), row.get("id", Long.class),
+                        row.get("slot", Integer.class), row.get("active", Boolean.class)}, accountId)
+                        .collectList()
+                        .flatMap(rows -> takeSlot(c, accountId, deviceUri, defaultMaxDevices, rows)))));
+    }
+
+    private Mono<Registration> takeSlot(io.r2dbc.spi.Connection c, long accountId, String deviceUri,
+                                        int defaultMaxDevices, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return Mono.error(new IllegalStateException("no account " + accountId));
+        }
+        int max = rows.get(0)[0] != null ? (Integer) rows.get(0)[0] : defaultMaxDevices;
+        Map<Integer, Object[]> bySlot = new HashMap<>();
+        for (Object[] r : rows) {
+            if (r[1] != null) {
+                bySlot.put((Integer) r[2], r);
+            }
+        }
+        Integer slot = null;
+        Long evict = null;
+        for (int n = 1; n <= max && slot == null; n++) {
+            if (!bySlot.containsKey(n)) {
+                slot = n;
+            }
+        }
+        for (int n = 1; n <= max && slot == null; n++) {
+            if (!Boolean.TRUE.equals(bySlot.get(n)[3])) {
+                slot = n;
+                evict = (Long) bySlot.get(n)[1];
+            }
+        }
+        if (slot == null) {
+            return Mono.just(new Registration.NoFreeSlot(max));
+        }
+        int taken = slot;
+        Mono<Long> free = evict == null ? Mono.just(0L) : Sql.update(c, StoreSql.DELETE_DEVICE, evict, accountId)
+                .then(Sql.update(c, StoreSql.PURGE_UNMAPPED_TOMBSTONES, accountId));
+        return free.then(Sql.query(c, StoreSql.INSERT_DEVICE, row -> (Registration) new Registration.Registered(
+                DeviceRows.device(row, accountId, deviceUri, "id")), accountId, deviceUri, taken).next());
     }
 
     @Override
@@ -127,8 +167,9 @@ public final class R2dbcSyncStore implements SyncStore {
         long seq = Sql.getLong(row, "change_seq");
         String hash = Sql.getText(row, "content_hash");
         if ("M".equals(Sql.getText(row, "kind"))) {
+            java.time.OffsetDateTime updated = row.get("updated_at", java.time.OffsetDateTime.class);
             return new LookupRow(new MappedItem(key, id, seq, Sql.getLong(row, "known_seq"),
-                    Sql.getBool(row, "deleted"), hash), null);
+                    Sql.getBool(row, "deleted"), hash, updated == null ? null : updated.toInstant()), null);
         }
         return new LookupRow(null, new TwinCandidate(key, id, seq, hash));
     }
@@ -142,12 +183,19 @@ public final class R2dbcSyncStore implements SyncStore {
     }
 
     @Override
-    public Mono<List<PendingChange>> pendingChanges(long accountId, long deviceId, String datastore) {
+    public Mono<List<PendingChange>> pendingChanges(long accountId, long deviceId, String datastore,
+                                                    ItemFilter filter) {
         return Connections.withConnection(factory, c -> Sql.query(c, StoreSql.PENDING_CHANGES,
                 row -> new PendingChange(PendingChange.Op.valueOf(Sql.getText(row, "op")), Sql.getLong(row, "id"),
                         Sql.getText(row, "luid"), Sql.getLong(row, "change_seq"), Sql.getText(row, "content_type"),
-                        Sql.getInt(row, "size")),
-                accountId, deviceId, datastore).collectList());
+                        Sql.getInt(row, "size"), Sql.getBool(row, "recurring")),
+                accountId, deviceId, datastore, filter.anyCategory().toArray(String[]::new),
+                filter.noCategory().toArray(String[]::new), time(filter.from()), time(filter.to())).collectList());
+    }
+
+    private static Object time(java.time.Instant t) {
+        return t == null ? new Sql.Null(java.time.OffsetDateTime.class)
+                : java.time.OffsetDateTime.ofInstant(t, java.time.ZoneOffset.UTC);
     }
 
     @Override

@@ -21,9 +21,14 @@ final class StoreSql {
 
     // ---- reads ----
 
+    /** The policy columns of {@code device d} (V5), read by {@link DeviceRows#policy}. */
+    static final String DEVICE_POLICY_COLUMNS = " d.active, d.name, d.datastores, d.direction, d.contact_categories,"
+            + " d.exclude_categories, d.calendar_past_days, d.calendar_future_days, d.conflict_policy,"
+            + " d.deletes_propagate, d.next_sync\n";
+
     static final String LOOKUP_ACCOUNT = """
             select a.id, a.login, a.password_hash, a.md5_digest, a.password_sealed,
-                   d.id as device_id, d.slot, d.nonce, d.devinf_hash
+                   d.id as device_id, d.slot, d.nonce, d.devinf_hash,""" + DEVICE_POLICY_COLUMNS + """
             from account a
             left join device d on d.account_id = a.id and d.device_uri = $2
             where a.login = $1""";
@@ -38,23 +43,29 @@ final class StoreSql {
 
     static final String LOCK_ACCOUNT = "select id from account where id = $1 for no key update";
 
-    /**
-     * Inserts the device with the lowest free slot unless it exists, and returns it either way. Empty only when a
-     * concurrent registration won a race (not expected under {@link #LOCK_ACCOUNT}): the caller tries once more.
-     */
-    static final String REGISTER_DEVICE = """
-            with ins as (
-                insert into device (account_id, device_uri, slot, first_seen, last_seen)
-                select $1, $2, (select min(n) from generate_series(1,
-                                    (select count(*)::int + 1 from device where account_id = $1)) n
-                                where not exists (select 1 from device d where d.account_id = $1 and d.slot = n)),
-                       now(), now()
-                on conflict do nothing
-                returning id, slot, nonce, devinf_hash
-            )
-            select id, slot, nonce, devinf_hash from ins
-            union all
-            select id, slot, nonce, devinf_hash from device where account_id = $1 and device_uri = $2""";
+    /** The device of an account with this id ($2), with its policy. */
+    static final String DEVICE_BY_URI = """
+            select d.id, d.slot, d.nonce, d.devinf_hash,""" + DEVICE_POLICY_COLUMNS + """
+            from device d where d.account_id = $1 and d.device_uri = $2""";
+
+    /** The account's slot limit and its devices' slots (one row with nulls when it has none). */
+    static final String SLOTS = """
+            select a.max_devices, d.id, d.slot, d.active
+            from account a left join device d on d.account_id = a.id
+            where a.id = $1 order by d.slot""";
+
+    /** Frees a slot: the device row goes, its mappings, anchors, checkpoints and chunks with it (cascade). */
+    static final String DELETE_DEVICE = "delete from device where id = $1 and account_id = $2";
+
+    /** Tombstones no device maps any more (after a device was removed). */
+    static final String PURGE_UNMAPPED_TOMBSTONES = """
+            delete from item i where i.account_id = $1 and i.deleted
+              and not exists (select 1 from item_map m where m.item_id = i.id)""";
+
+    static final String INSERT_DEVICE = """
+            insert into device as d (account_id, device_uri, slot, first_seen, last_seen)
+            values ($1, $2, $3, now(), now())
+            returning d.id, d.slot, d.nonce, d.devinf_hash,""" + DEVICE_POLICY_COLUMNS;
 
     static final String LOAD_DEVINF = "select devinf from device where id = $1";
 
@@ -69,26 +80,46 @@ final class StoreSql {
 
     /** Kind 'M': the device's mappings by LUID; kind 'T': live items by twin key the device does not map. */
     static final String LOOKUP_ITEMS = """
-            select 'M' as kind, m.luid as key, i.id, i.change_seq, m.known_seq, i.deleted, i.content_hash
+            select 'M' as kind, m.luid as key, i.id, i.change_seq, m.known_seq, i.deleted, i.content_hash,
+                   i.updated_at
             from item_map m join item i on i.id = m.item_id
             where m.device_id = $2 and m.datastore = $3 and m.luid = any($4::text[]) and i.account_id = $1
             union all
-            select 'T', i.twin_key, i.id, i.change_seq, 0, false, i.content_hash
+            select 'T', i.twin_key, i.id, i.change_seq, 0, false, i.content_hash, i.updated_at
             from item i
             where i.account_id = $1 and i.datastore = $3 and not i.deleted and i.twin_key = any($5::text[])
               and not exists (select 1 from item_map m where m.device_id = $2 and m.item_id = i.id)
             order by 1, 3""";
 
-    /** Deletes, then replaces, then adds, each by item id. */
+    /**
+     * What the device ($2) is owed of a datastore ($3) under its filter: $4 categories of which an item needs one
+     * (empty: all), $5 categories that exclude it, $6/$7 the window [from, to) its span must overlap (null: open).
+     * Items without categories or span (written before V5, or without dates) pass what they cannot be judged by.
+     * Removes (left the filter) and deletes first, then replaces, then adds, each by item id. A detached mapping
+     * (the device's deletion did not propagate) is owed the item again only when it changed since.
+     */
     static final String PENDING_CHANGES = """
-            select case when m.item_id is null then 'ADD' when i.deleted then 'DELETE' else 'REPLACE' end as op,
-                   i.id, m.luid, i.change_seq, i.content_type, char_length(i.content) as size
-            from item i
-            left join item_map m on m.device_id = $2 and m.item_id = i.id
-            where i.account_id = $1 and i.datastore = $3
-              and ((m.item_id is null and not i.deleted)
-                   or (m.luid is not null and (i.deleted or i.change_seq > m.known_seq)))
-            order by case when m.item_id is null then 2 when i.deleted then 0 else 1 end, i.id""";
+            with cand as (
+                select i.id, i.deleted, i.change_seq, i.content_type, char_length(i.content) as size, i.recurring,
+                       m.item_id is not null as mapped, m.luid, m.known_seq, coalesce(m.detached, false) as detached,
+                       i.deleted or (
+                           (cardinality($4::text[]) = 0 or coalesce(i.categories, '{}') && $4::text[])
+                           and not (coalesce(i.categories, '{}') && $5::text[])
+                           and ($7::timestamptz is null or i.span_start is null or i.span_start < $7::timestamptz)
+                           and ($6::timestamptz is null or i.span_start is null or i.span_end is null
+                                or i.span_end >= $6::timestamptz)) as passes
+                from item i
+                left join item_map m on m.device_id = $2 and m.item_id = i.id
+                where i.account_id = $1 and i.datastore = $3
+            )
+            select case when not mapped or detached then 'ADD' when deleted then 'DELETE'
+                        when not passes then 'REMOVE' else 'REPLACE' end as op,
+                   id, luid, change_seq, content_type, size, recurring
+            from cand
+            where (not mapped and not deleted and passes)
+               or (detached and not deleted and passes and change_seq > known_seq)
+               or (mapped and not detached and luid is not null and (deleted or not passes or change_seq > known_seq))
+            order by case when not mapped or detached then 2 when deleted or not passes then 0 else 1 end, id""";
 
     static final String LOAD_ITEMS = """
             select id, change_seq, deleted, content_type, content
@@ -109,6 +140,8 @@ final class StoreSql {
                 devinf = case when $5::text is null or devinf_hash is not distinct from $5::text then devinf
                               else $4::text end,
                 devinf_hash = coalesce($5::text, devinf_hash),
+                manufacturer = coalesce($6::text, manufacturer),
+                model = coalesce($7::text, model),
                 last_seen = now()
             where id = $2 and account_id = $1""";
 
@@ -127,8 +160,10 @@ final class StoreSql {
     static final String INSERT_ITEMS = """
             with input as materialized (
                 select nextval('item_id_seq') as id, nextval('item_change_seq') as seq, u.*
-                from unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-                     as u(ref, datastore, content_type, content, twin_key, content_hash, luid)
+                from unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                            $10::text[], $11::text[], $12::text[], $13::bool[])
+                     as u(ref, datastore, content_type, content, twin_key, content_hash, luid, categories, span_start,
+                          span_end, recurring)
             ),
             released as (
                 select m.item_id from item_map m join input n
@@ -136,8 +171,9 @@ final class StoreSql {
             ),
             items as (
                 insert into item (id, account_id, datastore, content_type, content, twin_key, content_hash,
-                                  change_seq, deleted, updated_at)
-                select id, $1, datastore, content_type, content, twin_key, content_hash, seq, false, now()
+                                  change_seq, deleted, updated_at, categories, span_start, span_end, recurring)
+                select id, $1, datastore, content_type, content, twin_key, content_hash, seq, false, now(),
+                       string_to_array(categories, chr(31)), span_start::timestamptz, span_end::timestamptz, recurring
                 from input
             ),
             mapped as (
@@ -158,13 +194,17 @@ final class StoreSql {
     static final String UPDATE_ITEMS = """
             with input as (
                 select * from unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[],
-                                     $9::text[], $10::text[])
-                     as u(item_id, expected, content_type, content, twin_key, content_hash, datastore, luid)
+                                     $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bool[])
+                     as u(item_id, expected, content_type, content, twin_key, content_hash, datastore, luid,
+                          categories, span_start, span_end, recurring)
             ),
             updated as (
                 update item i set content_type = u.content_type, content = u.content, twin_key = u.twin_key,
                                   content_hash = u.content_hash, deleted = false,
-                                  change_seq = nextval('item_change_seq'), updated_at = now()
+                                  change_seq = nextval('item_change_seq'), updated_at = now(),
+                                  categories = string_to_array(u.categories, chr(31)),
+                                  span_start = u.span_start::timestamptz, span_end = u.span_end::timestamptz,
+                                  recurring = u.recurring
                 from input u
                 where i.id = u.item_id and i.account_id = $1 and (u.expected is null or i.change_seq = u.expected)
                 returning i.id, i.change_seq
@@ -185,7 +225,8 @@ final class StoreSql {
             select $1, u.item_id, u.datastore, u.luid, u.known_seq
             from unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[]) as u(item_id, datastore, luid, known_seq)
             on conflict (device_id, item_id)
-            do update set datastore = excluded.datastore, luid = excluded.luid, known_seq = excluded.known_seq""";
+            do update set datastore = excluded.datastore, luid = excluded.luid, known_seq = excluded.known_seq,
+                          detached = false""";
 
     /**
      * $3 item ids, $4 expected sequences (null elements: unconditional). An item another device maps becomes a
@@ -253,13 +294,23 @@ final class StoreSql {
             ),
             changed as (
                 update item_map m set datastore = v.datastore, luid = coalesce(v.luid, m.luid),
-                                      known_seq = coalesce(v.known_seq, m.known_seq)
+                                      known_seq = coalesce(v.known_seq, m.known_seq), detached = false
                 from valid v where m.device_id = $2 and m.item_id = v.item_id
             )
             insert into item_map (device_id, item_id, datastore, luid, known_seq)
             select $2, v.item_id, v.datastore, v.luid, coalesce(v.known_seq, 0) from valid v
             where not exists (select 1 from item_map m where m.device_id = $2 and m.item_id = v.item_id)
             on conflict (device_id, item_id) do nothing""";
+
+    /** $3 item ids, $4 the sequences the device held: it no longer holds them; the items stay. */
+    static final String DETACH_MAPPINGS = """
+            update item_map m set luid = null, detached = true, known_seq = u.known_seq
+            from unnest($3::bigint[], $4::bigint[]) as u(item_id, known_seq)
+            where m.device_id = $2 and m.item_id = u.item_id
+              and exists (select 1 from item i where i.id = u.item_id and i.account_id = $1)""";
+
+    /** The device's forced next sync was applied. */
+    static final String CONSUME_NEXT_SYNC = "update device set next_sync = 'normal' where id = $2 and account_id = $1";
 
     /** $3 item ids. */
     static final String REMOVE_MAPPINGS = """
@@ -306,8 +357,12 @@ final class StoreSql {
             )
             select (select count(*) from tomb) as tombstoned, (select count(*) from gone) as deleted""";
 
-    /** $1 device, $2.. arrays: the previous client anchor moves to client_prev. */
+    /**
+     * $1 device, $2.. arrays: the previous client anchor moves to client_prev; the device's last_sync (what the
+     * account owner sees) is set in the same statement.
+     */
     static final String COMMIT_ANCHORS = """
+            with touched as (update device set last_sync = now() where id = $1)
             insert into sync_anchor (device_id, datastore, client_next, client_prev, server_next, completed_at)
             select $1, a.datastore, a.client_next, null, a.server_next, now()
             from unnest($2::text[], $3::text[], $4::text[]) as a(datastore, client_next, server_next)

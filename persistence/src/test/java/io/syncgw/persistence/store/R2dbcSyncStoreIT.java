@@ -651,7 +651,7 @@ class R2dbcSyncStoreIT {
     }
 
     private List<PendingChange> pending(long device, String datastore) {
-        return store.pendingChanges(acc, device, datastore).block(T);
+        return store.pendingChanges(acc, device, datastore, io.syncgw.engine.port.ItemFilter.NONE).block(T);
     }
 
     private ItemFacts lookup(long device, String datastore, List<String> luids, List<String> twins) {

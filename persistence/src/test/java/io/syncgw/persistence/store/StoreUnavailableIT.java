@@ -44,7 +44,7 @@ class StoreUnavailableIT {
                     .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("database unavailable");
             assertThatThrownBy(() -> store.write(Batch.of(acc, dev).nonce("n").build()).block(T))
                     .isInstanceOf(StoreUnavailableException.class);
-            assertThatThrownBy(() -> store.pendingChanges(acc, dev, "contacts").block(T))
+            assertThatThrownBy(() -> store.pendingChanges(acc, dev, "contacts", io.syncgw.engine.port.ItemFilter.NONE).block(T))
                     .isInstanceOf(StoreUnavailableException.class);
             assertThatThrownBy(() -> db.ping().block(T)).isInstanceOf(StoreUnavailableException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).as("fails fast, no hanging")
