@@ -10,13 +10,23 @@ import io.syncgw.engine.EngineConfig;
 import io.syncgw.engine.SyncEngine;
 import io.syncgw.engine.auth.CredentialCipher;
 import io.syncgw.engine.auth.NonceSource;
+import io.syncgw.engine.auth.PasswordHasher;
+import io.syncgw.engine.sync.ConflictPolicy;
 import io.syncgw.gateway.cli.Args;
+import io.syncgw.gateway.cluster.ClusterRouter;
 import io.syncgw.gateway.http.GatewayServer;
 import io.syncgw.gateway.http.SyncHandler;
+import io.syncgw.gateway.ops.AdminApi;
 import io.syncgw.gateway.ops.AdminServer;
 import io.syncgw.gateway.ops.GatewayMetrics;
 import io.syncgw.gateway.session.SessionRegistry;
+import io.syncgw.gateway.web.AccountPage;
 import io.syncgw.persistence.Database;
+import io.syncgw.persistence.cluster.NodeDirectory;
+import io.syncgw.persistence.account.AccountAdmin;
+import io.syncgw.persistence.account.AdminTokens;
+import io.syncgw.persistence.account.DeviceAdmin;
+import io.syncgw.persistence.account.WebSessions;
 import io.syncgw.persistence.secret.ServerSecrets;
 import io.syncgw.persistence.store.R2dbcSyncStore;
 import java.time.Clock;
@@ -40,6 +50,9 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** A self-service session ends after this long without a request, and this long after sign-in. */
+    static final Duration WEB_SESSION_IDLE = Duration.ofMinutes(30);
+    static final Duration WEB_SESSION_MAX_AGE = Duration.ofHours(12);
 
     private final SessionRegistry sessions;
     private final GatewayServer server;
@@ -47,17 +60,30 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final Disposable housekeeping;
     private final AtomicBoolean draining;
+    private final ClusterRouter router;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * What {@code serve} is told by options and environment.
      *
-     * @param adminPort 0 picks a free port; -1 disables the admin port (tests)
+     * @param adminPort      0 picks a free port; -1 disables the admin port (tests)
+     * @param maxDevices     device slots of an account that sets no limit of its own
+     * @param conflictPolicy who wins conflicts on devices whose policy does not say
+     * @param nodeId         this node's id in a cluster; null: a random one
+     * @param advertiseUrl   how the other nodes reach this node's sync port; null: on 127.0.0.1 at the port
      */
     public record Settings(String bind, int port, Duration sessionTimeout, long maxMessageBytes, int maxSessions,
                            String publicUrl, String adminBind, int adminPort, Duration drainGrace,
-                           java.nio.file.Path tlsCert, java.nio.file.Path tlsKey) {
+                           java.nio.file.Path tlsCert, java.nio.file.Path tlsKey, int maxDevices,
+                           ConflictPolicy conflictPolicy, String nodeId, String advertiseUrl) {
         public Settings {
+            java.util.Objects.requireNonNull(conflictPolicy, "conflictPolicy");
+            if (maxDevices < 1 || maxDevices > 64) {
+                throw new Args.UsageException("--max-devices must be 1 to 64: " + maxDevices);
+            }
+            if (nodeId != null && !nodeId.matches("[A-Za-z0-9_-]{1,40}")) {
+                throw new Args.UsageException("--node-id must be 1-40 letters, digits, '-' or '_': " + nodeId);
+            }
             if (tlsCert == null != (tlsKey == null)) {
                 throw new Args.UsageException("--tls-cert and --tls-key go together");
             }
@@ -76,7 +102,15 @@ public final class Gateway implements AutoCloseable {
                     args.duration("session-timeout", Duration.ofMinutes(5)), args.bytes("max-message-size", 4L << 20),
                     args.intValue("max-sessions", 50_000), args.get("public-url"), args.get("admin-bind", "127.0.0.1"),
                     args.intValue("admin-port", 8081), args.duration("drain-grace", Duration.ofSeconds(30)),
-                    path(args.get("tls-cert")), path(args.get("tls-key")));
+                    path(args.get("tls-cert")), path(args.get("tls-key")),
+                    args.intValue("max-devices", EngineConfig.DEFAULT_MAX_DEVICES),
+                    conflictPolicy(args.get("conflict-policy", "server-wins")), args.get("node-id"),
+                    args.get("advertise-url"));
+        }
+
+        private static ConflictPolicy conflictPolicy(String name) {
+            return ConflictPolicy.of(name).orElseThrow(() -> new Args.UsageException(
+                    "--conflict-policy must be server-wins, client-wins, newest-wins or duplicate: " + name));
         }
 
         private static java.nio.file.Path path(String s) {
@@ -86,22 +120,30 @@ public final class Gateway implements AutoCloseable {
         /** On 127.0.0.1, sync port as given, no admin port: for tests. */
         public static Settings loopback(int port) {
             return new Settings("127.0.0.1", port, Duration.ofMinutes(5), 4L << 20, 50_000, null, "127.0.0.1", -1,
-                    Duration.ofSeconds(5), null, null);
+                    Duration.ofSeconds(5), null, null, EngineConfig.DEFAULT_MAX_DEVICES, ConflictPolicy.SERVER_WINS,
+                    null, null);
         }
 
         public Settings withAdminPort(int p) {
             return new Settings(bind, port, sessionTimeout, maxMessageBytes, maxSessions, publicUrl, adminBind, p,
-                    drainGrace, tlsCert, tlsKey);
+                    drainGrace, tlsCert, tlsKey, maxDevices, conflictPolicy, nodeId, advertiseUrl);
         }
 
         public Settings withTls(java.nio.file.Path cert, java.nio.file.Path key) {
             return new Settings(bind, port, sessionTimeout, maxMessageBytes, maxSessions, publicUrl, adminBind, adminPort,
-                    drainGrace, cert, key);
+                    drainGrace, cert, key, maxDevices, conflictPolicy, nodeId, advertiseUrl);
+        }
+
+        /** A cluster node: its id and the URL its peers reach it at. */
+        public Settings withNode(String id, String url) {
+            return new Settings(bind, port, sessionTimeout, maxMessageBytes, maxSessions, publicUrl, adminBind, adminPort,
+                    drainGrace, tlsCert, tlsKey, maxDevices, conflictPolicy, id, url);
         }
     }
 
     private Gateway(SessionRegistry sessions, GatewayServer server, AdminServer admin, GatewayMetrics metrics,
-                    Disposable housekeeping, AtomicBoolean draining) {
+                    Disposable housekeeping, AtomicBoolean draining, ClusterRouter router) {
+        this.router = router;
         this.sessions = sessions;
         this.server = server;
         this.admin = admin;
@@ -120,42 +162,72 @@ public final class Gateway implements AutoCloseable {
      * @param credentials opens the sealed passwords of SyncML 1.0 MD5 logins; null disables those logins
      */
     public static Gateway start(Settings s, Database database, CredentialCipher credentials) {
+        return start(s, database, credentials, null);
+    }
+
+    /**
+     * Starts serving on {@code database} (migrated). Blocks until the ports are bound.
+     *
+     * @param credentials opens the sealed passwords of SyncML 1.0 MD5 logins; null disables those logins
+     * @param adminToken  the admin API's bearer token; null: the one stored in the database (generated there by
+     *                    the first node that needs it, see {@link AdminTokens})
+     */
+    public static Gateway start(Settings s, Database database, CredentialCipher credentials, String adminToken) {
         byte[] nonceSecret = new ServerSecrets(database).getOrCreate("md5-nonce").block(Duration.ofMinutes(1));
         // the announced MaxMsgSize leaves room under the decoder's limit for what clients add on top
         long announced = Math.min(1_000_000, s.maxMessageBytes() - 8_192);
         EngineConfig config = new EngineConfig(announced, EngineConfig.DEFAULT.maxObjSize(),
-                EngineConfig.DEFAULT.defaultClientMaxMsgSize(), EngineConfig.DEFAULT.conflictPolicy(),
-                EngineConfig.DEFAULT.maxAuthAttempts(), Version.current(), Clock.systemUTC());
+                EngineConfig.DEFAULT.defaultClientMaxMsgSize(), s.conflictPolicy(),
+                EngineConfig.DEFAULT.maxAuthAttempts(), Version.current(), Clock.systemUTC(), s.maxDevices());
         Map<String, SyncHandler.WireFormat> formats = wireFormats();
         List<SyncMlEncoder> encoders = new ArrayList<>();
         formats.values().forEach(f -> encoders.add(f.encoder()));
         R2dbcSyncStore store = new R2dbcSyncStore(database);
         SyncEngine engine = new SyncEngine(config, store, encoders, NonceSource.create(nonceSecret), credentials,
                 Schedulers.parallel());
-        SessionRegistry registry = new SessionRegistry(engine, s.sessionTimeout(), s.maxSessions(), Clock.systemUTC());
-        GatewayMetrics metrics = new GatewayMetrics(config.conflictPolicy().name().toLowerCase(java.util.Locale.ROOT),
-                registry::size, registry::expiredCount);
+        AtomicBoolean draining = new AtomicBoolean();
+        // every node is a cluster node: alone, it only renews its heartbeat; with peers, sessions route by token
+        ClusterRouter router = new ClusterRouter(s.nodeId() != null ? s.nodeId() : ClusterRouter.randomNodeId(),
+                s.advertiseUrl() != null ? s.advertiseUrl() : (s.tlsCert() != null ? "https" : "http")
+                        + "://127.0.0.1:" + s.port(), new NodeDirectory(database), draining::get,
+                s.sessionTimeout());
+        SessionRegistry registry = new SessionRegistry(engine, s.sessionTimeout(), s.maxSessions(), Clock.systemUTC(),
+                router.tokenPrefix());
+        GatewayMetrics metrics = new GatewayMetrics(config.conflictPolicy().wireName(), registry::size,
+                registry::expiredCount);
         metrics.bindPool(database);
         DecoderLimits limits = new DecoderLimits(s.maxMessageBytes(), DecoderLimits.DEFAULT.maxDepth(),
                 DecoderLimits.DEFAULT.maxElements(), (int) Math.min(Integer.MAX_VALUE, s.maxMessageBytes()),
                 DecoderLimits.DEFAULT.maxCommands(), DecoderLimits.DEFAULT.maxItems());
-        AtomicBoolean draining = new AtomicBoolean();
-        SyncHandler handler = new SyncHandler(registry, formats, limits, s.publicUrl(), metrics, draining::get);
+        SyncHandler handler = new SyncHandler(registry, formats, limits, s.publicUrl(), metrics, draining::get,
+                router);
+        // the self-service page (/account/ on the sync port) and the admin API share the slots' administration
+        DeviceAdmin deviceAdmin = new DeviceAdmin(database.connectionFactory(), config.maxDevices());
+        AccountPage accountPage = new AccountPage(new WebSessions(database.connectionFactory(), WEB_SESSION_IDLE,
+                WEB_SESSION_MAX_AGE), deviceAdmin, s.tlsCert() != null
+                || s.publicUrl() != null && s.publicUrl().regionMatches(true, 0, "https:", 0, 6));
         GatewayServer server = null;
         AdminServer admin = null;
         try {
             server = new GatewayServer(s.bind(), s.port(), handler, () -> true,
                     () -> draining.get() ? Mono.just(false)
                             : database.ping().timeout(Duration.ofSeconds(2)).thenReturn(true),
-                    Duration.ofMinutes(2), s.tlsCert(), s.tlsKey());
+                    Duration.ofMinutes(2), s.tlsCert(), s.tlsKey(), accountPage);
             if (s.adminPort() >= 0) {
-                admin = new AdminServer(s.adminBind(), s.adminPort(), metrics, routes -> { });
+                String token = adminToken != null ? adminToken
+                        : new AdminTokens(database.connectionFactory()).getOrCreate().block(Duration.ofMinutes(1))
+                                .token();
+                AdminApi api = new AdminApi(new AccountAdmin(database.connectionFactory(), new PasswordHasher(),
+                        credentials), deviceAdmin, token);
+                admin = new AdminServer(s.adminBind(), s.adminPort(), metrics, api);
             }
-            return new Gateway(registry, server, admin, metrics, housekeeping(store, s.sessionTimeout()), draining);
+            return new Gateway(registry, server, admin, metrics, housekeeping(store, s.sessionTimeout()), draining,
+                    router);
         } catch (RuntimeException e) {
             if (server != null) {
                 server.close();
             }
+            router.close();
             registry.close();
             metrics.close();
             throw new IllegalStateException("cannot listen on " + s.bind() + ":" + s.port()
@@ -247,6 +319,7 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         housekeeping.dispose();
+        router.close(); // peers stop routing this node's sessions here; they answer them 408 (the clients restart)
         server.close();
         if (admin != null) {
             admin.close();

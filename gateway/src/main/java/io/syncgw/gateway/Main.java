@@ -22,8 +22,10 @@ public final class Main {
 
               serve [--port 8080] [--bind 0.0.0.0] [--data-dir DIR | --db-url URL]
                     [--session-timeout 5m] [--max-message-size 4m] [--max-sessions 50000] [--public-url URL]
-                    [--admin-port 8081] [--admin-bind 127.0.0.1] [--drain-grace 30s]
+                    [--admin-port 8081] [--admin-bind 127.0.0.1] [--admin-token TOKEN] [--drain-grace 30s]
                     [--tls-cert PEM --tls-key PEM] [--log-format text|json] [--config FILE]
+                    [--max-devices 4] [--conflict-policy server-wins|client-wins|newest-wins|duplicate]
+                    [--node-id ID] [--advertise-url http://HOST:PORT]
                   run the gateway; it logs "syncgw ready" when it serves POST /sync
 
               user add LOGIN --password PW [--no-md5] [--data-dir DIR | --db-url URL]
@@ -31,6 +33,9 @@ public final class Main {
               user remove LOGIN [--data-dir DIR | --db-url URL]
               user passwd LOGIN --password PW [--data-dir DIR | --db-url URL]
                   manage accounts (with or without a server running on the same data dir)
+
+              admin-token [--data-dir DIR | --db-url URL]
+                  print the admin API's bearer token kept in the database (generated if there is none)
 
             Storage: without --db-url a PostgreSQL is started under --data-dir (default ./syncgw-data).
             SyncML 1.0 MD5 logins need the password sealed with the credential key: --credential-key BASE64
@@ -88,6 +93,8 @@ public final class Main {
                     return Serve.run(args);
                 case "user":
                     return user(args, words, out, err);
+                case "admin-token":
+                    return adminToken(args, out);
                 default:
                     throw new UsageException("unknown command '" + words.get(0) + "'");
             }
@@ -102,6 +109,14 @@ public final class Main {
             err.println("syncgw: failed: " + e);
             return 1;
         }
+    }
+
+    private static int adminToken(Args args, PrintStream out) {
+        try (Storage storage = Storage.open(args)) {
+            out.println(new io.syncgw.persistence.account.AdminTokens(storage.database.connectionFactory())
+                    .getOrCreate().block(Duration.ofMinutes(1)).token());
+        }
+        return 0;
     }
 
     private static int user(Args args, List<String> words, PrintStream out, PrintStream err) {

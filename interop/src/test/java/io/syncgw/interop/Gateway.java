@@ -63,6 +63,20 @@ public final class Gateway implements AutoCloseable {
         return start(name, List.of("--db-url", dbUrl));
     }
 
+    /**
+     * Starts one node of a cluster on {@code port}: {@code --node-id nodeId} and {@code --advertise-url} its own
+     * address, against the shared database. A restarted node takes the same port (a load balancer's backend).
+     */
+    public static Gateway startNode(String name, String dbUrl, int port, String nodeId) {
+        return start(name, List.of("--db-url", dbUrl), port, List.of("--node-id", nodeId, "--advertise-url",
+                "http://127.0.0.1:" + port, "--drain-grace", "20s"));
+    }
+
+    /** A free TCP port on 127.0.0.1 (for nodes and proxies that need their port before they start). */
+    public static int reservePort() {
+        return freePort();
+    }
+
     /** Starts the gateway on a free port with its own embedded PostgreSQL in {@code dataDir}. */
     public static Gateway startWithDataDir(String name, Path dataDir) {
         return start(name, List.of("--data-dir", dataDir.toAbsolutePath().toString()));
@@ -136,8 +150,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static Gateway start(String name, List<String> storageArgs) {
+        return start(name, storageArgs, freePort(), List.of());
+    }
+
+    private static Gateway start(String name, List<String> storageArgs, int port, List<String> extraArgs) {
         Path jar = runJar();
-        int port = freePort();
         Path logDir = InteropEnv.buildDir().resolve("gateway-logs");
         Path log = logDir.resolve(name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern(
                 "yyyyMMdd-HHmmss-SSS")) + ".log");
@@ -146,6 +163,7 @@ public final class Gateway implements AutoCloseable {
                 // each gateway its own admin port: suites and nodes run side by side on one machine
                 "--admin-port", Integer.toString(freePort())));
         cmd.addAll(storageArgs);
+        cmd.addAll(extraArgs);
         Process p;
         try {
             Files.createDirectories(logDir);
@@ -240,6 +258,16 @@ public final class Gateway implements AutoCloseable {
     /** The last part of the gateway's log, for failure messages. */
     public String logTail() {
         return InteropEnv.tail(logText(), 8000);
+    }
+
+    /** Kills the process at once (SIGKILL): a node that dies in the middle of a session. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public boolean isAlive() {

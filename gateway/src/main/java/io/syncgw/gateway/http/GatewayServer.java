@@ -11,9 +11,10 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * The sync port: {@code POST /sync} (SyncML), {@code GET /healthz} (200 while the process serves),
- * {@code GET /readyz} (200 while the database answers and the node is not draining; 503 otherwise). Anything else is
- * 404, other methods on /sync 405. HTTP compression: responses are compressed when the client
- * asks for it (Accept-Encoding); compressed request bodies are inflated by {@link SyncHandler}.
+ * {@code GET /readyz} (200 while the database answers and the node is not draining; 503 otherwise), and the routes
+ * given as {@code pages} (the self-service page). Anything else is 404, other methods on /sync 405. HTTP
+ * compression: responses are compressed when the client asks for it (Accept-Encoding); compressed request bodies
+ * are inflated by {@link SyncHandler}.
  */
 public final class GatewayServer implements AutoCloseable {
     /** Smaller responses are not worth compressing. */
@@ -40,6 +41,16 @@ public final class GatewayServer implements AutoCloseable {
     public GatewayServer(String bind, int port, SyncHandler sync, BooleanSupplier healthy,
                          java.util.function.Supplier<Mono<Boolean>> ready, Duration idleTimeout,
                          java.nio.file.Path tlsCert, java.nio.file.Path tlsKey) {
+        this(bind, port, sync, healthy, ready, idleTimeout, tlsCert, tlsKey, routes -> { });
+    }
+
+    /**
+     * @param pages further routes on the sync port (the self-service page under {@code /account/})
+     */
+    public GatewayServer(String bind, int port, SyncHandler sync, BooleanSupplier healthy,
+                         java.util.function.Supplier<Mono<Boolean>> ready, Duration idleTimeout,
+                         java.nio.file.Path tlsCert, java.nio.file.Path tlsKey,
+                         java.util.function.Consumer<reactor.netty.http.server.HttpServerRoutes> pages) {
         byte[] ok = "ok\n".getBytes(StandardCharsets.UTF_8);
         byte[] notReady = "not ready\n".getBytes(StandardCharsets.UTF_8);
         HttpServer http = HttpServer.create();
@@ -54,10 +65,10 @@ public final class GatewayServer implements AutoCloseable {
                 .idleTimeout(idleTimeout)
                 // Reactor Netty's HTTP server metrics (to the global Micrometer registry), URI tags bounded
                 .metrics(true, uri -> uri.startsWith("/sync") ? "/sync" : uri.equals("/healthz") || uri.equals("/readyz")
-                        ? uri : "other")
+                        ? uri : uri.startsWith("/account") ? "/account" : "other")
                 // responses are compressed for clients that send Accept-Encoding (gzip or deflate)
                 .compress(COMPRESS_FROM_BYTES)
-                .route(r -> r
+                .route(r -> pages.accept(r
                         .post("/sync", sync::handle)
                         .get("/healthz", (req, res) -> healthy.getAsBoolean()
                                 ? res.status(HttpResponseStatus.OK)
@@ -71,7 +82,7 @@ public final class GatewayServer implements AutoCloseable {
                                 .sendByteArray(Mono.just(up ? ok : notReady)).then()))
                         .route(req -> req.uri().startsWith("/sync") && !req.method().name().equals("POST"),
                                 (req, res) -> res.status(HttpResponseStatus.METHOD_NOT_ALLOWED)
-                                        .header(HttpHeaderNames.ALLOW, "POST").send()))
+                                        .header(HttpHeaderNames.ALLOW, "POST").send())))
                 .bindNow(Duration.ofSeconds(30));
     }
 

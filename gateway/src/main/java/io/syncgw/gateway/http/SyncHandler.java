@@ -59,6 +59,8 @@ public final class SyncHandler {
     private final String publicUrl;
     private final GatewayMetrics metrics;
     private final java.util.function.BooleanSupplier draining;
+    /** Routes messages of other nodes' sessions to them; null on a single node. */
+    private final io.syncgw.gateway.cluster.ClusterRouter router;
 
     /**
      * @param formats   the wire encodings served, by MIME type
@@ -68,6 +70,14 @@ public final class SyncHandler {
      */
     public SyncHandler(SessionRegistry sessions, Map<String, WireFormat> formats, DecoderLimits limits,
                        String publicUrl, GatewayMetrics metrics, java.util.function.BooleanSupplier draining) {
+        this(sessions, formats, limits, publicUrl, metrics, draining, null);
+    }
+
+    /** @param router the cluster's message routing, or null on a single node */
+    public SyncHandler(SessionRegistry sessions, Map<String, WireFormat> formats, DecoderLimits limits,
+                       String publicUrl, GatewayMetrics metrics, java.util.function.BooleanSupplier draining,
+                       io.syncgw.gateway.cluster.ClusterRouter router) {
+        this.router = router;
         this.sessions = sessions;
         this.formats = Map.copyOf(formats);
         this.limits = limits;
@@ -77,6 +87,17 @@ public final class SyncHandler {
     }
 
     public Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
+        if (router != null) {
+            var node = router.route(req);
+            if (node.isPresent()) {
+                metrics.forwarded();
+                return router.forward(req, res, node.get(), () -> Mono.from(handleHere(req, res)));
+            }
+        }
+        return handleHere(req, res);
+    }
+
+    private Publisher<Void> handleHere(HttpServerRequest req, HttpServerResponse res) {
         String type = req.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
         String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         WireFormat format = formats.get(mime);

@@ -36,6 +36,7 @@ public final class GatewayMetrics {
     private final Counter completed;
     private final Counter authFailures;
     private final Counter resent;
+    private final Counter slotsRefused;
     private final Timer decode;
     private final Timer process;
     private final Timer encode;
@@ -76,8 +77,8 @@ public final class GatewayMetrics {
         decode = timer("syncgw.message.decode", "Decoding a SyncML message (CPU time of the decoder)");
         process = timer("syncgw.message.process", "Handling a decoded message: engine and store");
         encode = timer("syncgw.message.encode", "Encoding a reply");
-        Counter.builder("syncgw.slots.refused").description("Devices refused because every slot is taken")
-                .register(registry);
+        slotsRefused = Counter.builder("syncgw.slots.refused")
+                .description("Sessions refused because every device slot of the account is taken").register(registry);
     }
 
     /** Descriptions of meters created on first use, by name. */
@@ -140,6 +141,11 @@ public final class GatewayMetrics {
         started.increment();
     }
 
+    /** A message of another node's session, passed to that node (several nodes behind a load balancer). */
+    public void forwarded() {
+        counter("syncgw.cluster.forwarded").increment();
+    }
+
     /** After each reply; {@code ended} is true for the reply that ended its session. */
     public void replied(Effect.Reply reply, boolean ended) {
         MessageReport r = reply.report();
@@ -149,6 +155,8 @@ public final class GatewayMetrics {
         }
         if (r.failure() == MessageReport.Failure.AUTH) {
             authFailures.increment();
+        } else if (r.failure() == MessageReport.Failure.NO_FREE_SLOT) {
+            slotsRefused.increment();
         }
         r.items().forEach((k, n) -> counter("syncgw.items", "datastore", k.datastore(), "operation", k.operation(),
                 "direction", k.direction().name().toLowerCase(Locale.ROOT)).increment(n));

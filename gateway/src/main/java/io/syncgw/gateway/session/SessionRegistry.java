@@ -35,6 +35,7 @@ public final class SessionRegistry implements AutoCloseable {
     private static final SecureRandom RANDOM = drbg();
 
     private final SyncEngine engine;
+    private final String tokenPrefix;
     private final Duration idleTimeout;
     private final Duration finishedGrace;
     private final int maxSessions;
@@ -66,6 +67,15 @@ public final class SessionRegistry implements AutoCloseable {
     }
 
     public SessionRegistry(SyncEngine engine, Duration idleTimeout, int maxSessions, Clock clock) {
+        this(engine, idleTimeout, maxSessions, clock, "");
+    }
+
+    /**
+     * @param tokenPrefix what every token starts with: the node's id and a dot in a cluster (tokens name the node
+     *                    that holds the session), empty on a single node
+     */
+    public SessionRegistry(SyncEngine engine, Duration idleTimeout, int maxSessions, Clock clock, String tokenPrefix) {
+        this.tokenPrefix = tokenPrefix;
         this.engine = engine;
         this.idleTimeout = idleTimeout;
         this.finishedGrace = idleTimeout.compareTo(Duration.ofMinutes(1)) < 0 ? idleTimeout : Duration.ofMinutes(1);
@@ -91,7 +101,7 @@ public final class SessionRegistry implements AutoCloseable {
         }
         byte[] raw = new byte[16];
         RANDOM.nextBytes(raw);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        String token = tokenPrefix + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         String sep = respUriBase.contains("?") ? "&" : "?";
         String respUri = respUriBase + sep + "s=" + token;
         SyncSession s = contentType == null ? engine.newSession(respUri) : engine.newSession(respUri, contentType);

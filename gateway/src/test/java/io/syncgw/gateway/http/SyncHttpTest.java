@@ -176,6 +176,7 @@ class SyncHttpTest {
     @Test
     void concurrentSessionsOfOneAccountAllComplete() {
         int n = 8;
+        store.setMaxDevices("alice", n); // eight devices of one account, all at once
         java.util.List<TestClient.Result> results = reactor.core.publisher.Flux.range(0, n)
                 .flatMap(dev -> Mono.fromCallable(() -> {
                     TestClient c = new TestClient("dev-" + dev, "alice", "secret");

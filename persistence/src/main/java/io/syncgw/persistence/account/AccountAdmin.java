@@ -31,7 +31,7 @@ public final class AccountAdmin {
             on conflict (login) do nothing returning id""";
 
     private static final String LIST = """
-            select a.login, a.created_at,
+            select a.login, a.created_at, a.max_devices,
                    (select count(*)::int from device d where d.account_id = a.id) as devices,
                    s.stores, s.counts
             from account a
@@ -41,14 +41,29 @@ public final class AccountAdmin {
                 from (select datastore, count(*) as n from item i
                       where i.account_id = a.id and not i.deleted group by datastore) x
             ) s on true
+            where $1::text is null or a.login = $1
             order by a.login""";
 
-    /** Keeps an account without MD5 digest without one. */
+    /**
+     * Keeps an account without MD5 digest without one. Ends the account's sessions on the self-service page: whoever
+     * signed in with the old password must sign in again.
+     */
     private static final String PASSWD = """
-            update account set password_hash = $2,
-                   md5_digest = case when md5_digest is null then null else $3 end,
-                   password_sealed = case when md5_digest is null then null else $4 end
-            where login = $1""";
+            with acc as (
+                update account set password_hash = $2,
+                       md5_digest = case when md5_digest is null then null else $3 end,
+                       password_sealed = case when md5_digest is null then null else $4 end
+                where login = $1
+                returning id
+            ), ended as (
+                delete from web_session w using acc where w.account_id = acc.id
+            )
+            select count(*) as n from acc""";
+
+    private static final String SET_MAX_DEVICES = "update account set max_devices = $2 where login = $1";
+
+    /** The most device slots an account may be given (the schema's check). */
+    public static final int MAX_DEVICES_LIMIT = 64;
 
     private final ConnectionFactory factory;
     private final PasswordHasher hasher;
@@ -103,13 +118,44 @@ public final class AccountAdmin {
                     .concatMap(r -> r.map(row -> Objects.requireNonNull(row.get("id", Long.class))))
                     .collectList()
                     .flatMap(ids -> Mono.justOrEmpty(ids.stream().findFirst()));
-        })).switchIfEmpty(Mono.error(() -> new AccountException("an account '" + login + "' already exists")));
+        })).switchIfEmpty(Mono.error(() -> new AccountException(AccountException.Reason.EXISTS, "login",
+                "an account '" + login + "' already exists")));
     }
 
     /** Every account with its device count and live items per datastore, by login. */
     public Flux<AccountSummary> list() {
-        return Connections.manyWithConnection(factory,
-                c -> Flux.from(c.createStatement(LIST).execute()).concatMap(r -> r.map(AccountAdmin::summary)));
+        return Connections.manyWithConnection(factory, c -> Flux.from(c.createStatement(LIST)
+                .bindNull(0, String.class).execute()).concatMap(r -> r.map(AccountAdmin::summary)));
+    }
+
+    /** One account; {@link AccountException} ({@link AccountException.Reason#NOT_FOUND}) when there is none. */
+    public Mono<AccountSummary> get(String login) {
+        return Connections.manyWithConnection(factory, c -> Flux.from(c.createStatement(LIST).bind(0, login).execute())
+                        .concatMap(r -> r.map(AccountAdmin::summary)))
+                .next()
+                .switchIfEmpty(Mono.error(() -> AccountException.notFound("no account '" + login + "'")));
+    }
+
+    /**
+     * Sets the number of device slots of an account.
+     *
+     * @param maxDevices 1 to {@value #MAX_DEVICES_LIMIT}, or null for the server's default
+     * @return empty; {@link AccountException} when there is no such account or the number is out of range
+     */
+    public Mono<Void> setMaxDevices(String login, Integer maxDevices) {
+        if (maxDevices != null && (maxDevices < 1 || maxDevices > MAX_DEVICES_LIMIT)) {
+            return Mono.error(AccountException.invalid("maxDevices",
+                    "maxDevices must be 1 to " + MAX_DEVICES_LIMIT + " (or null for the server's default)"));
+        }
+        return Connections.withConnection(factory, c -> {
+            var s = c.createStatement(SET_MAX_DEVICES).bind(0, login);
+            if (maxDevices == null) {
+                s.bindNull(1, Integer.class);
+            } else {
+                s.bind(1, maxDevices);
+            }
+            return Flux.from(s.execute()).concatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
+        }).flatMap(n -> n == 0 ? Mono.error(AccountException.notFound("no account '" + login + "'")) : Mono.empty());
     }
 
     /**
@@ -118,7 +164,7 @@ public final class AccountAdmin {
      * @return empty; {@link AccountException} when there is no such account
      */
     public Mono<Void> remove(String login) {
-        return changeOne("delete from account where login = $1", login, null);
+        return changeOne("delete from account where login = $1", login);
     }
 
     /**
@@ -127,22 +173,23 @@ public final class AccountAdmin {
      * @return empty; {@link AccountException} when there is no such account or the password is not acceptable
      */
     public Mono<Void> passwd(String login, String password) {
-        return credentials(login, password).flatMap(h -> changeOne(PASSWD, login, h));
+        return credentials(login, password).flatMap(h -> Connections.withConnection(factory, c -> {
+            var s = c.createStatement(PASSWD).bind(0, login).bind(1, h.hash()).bind(2, h.md5());
+            if (h.sealed() != null) {
+                s.bind(3, h.sealed());
+            } else {
+                s.bindNull(3, String.class);
+            }
+            return Flux.from(s.execute()).concatMap(r -> r.map(row -> Objects.requireNonNull(row.get("n", Long.class))))
+                    .reduce(0L, Long::sum);
+        })).flatMap(n -> n == 0 ? Mono.error(AccountException.notFound("no account '" + login + "'")) : Mono.empty());
     }
 
-    private Mono<Void> changeOne(String sql, String login, Hashes h) {
-        return Connections.withConnection(factory, c -> {
-            var s = c.createStatement(sql).bind(0, login);
-            if (h != null) {
-                s.bind(1, h.hash()).bind(2, h.md5());
-                if (h.sealed() != null) {
-                    s.bind(3, h.sealed());
-                } else {
-                    s.bindNull(3, String.class);
-                }
-            }
-            return Flux.from(s.execute()).concatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
-        }).flatMap(n -> n == 0 ? Mono.error(new AccountException("no account '" + login + "'")) : Mono.empty());
+    private Mono<Void> changeOne(String sql, String login) {
+        return Connections.withConnection(factory, c -> Flux.from(c.createStatement(sql).bind(0, login).execute())
+                .concatMap(Result::getRowsUpdated).reduce(0L, Long::sum))
+                .flatMap(n -> n == 0 ? Mono.error(AccountException.notFound("no account '" + login + "'"))
+                        : Mono.empty());
     }
 
     private record Hashes(String hash, String md5, String sealed) {
@@ -152,7 +199,7 @@ public final class AccountAdmin {
         return Mono.fromCallable(() -> {
             checkLogin(login);
             if (password == null || password.isEmpty()) {
-                throw new AccountException("the password must not be empty");
+                throw AccountException.invalid("password", "the password must not be empty");
             }
             return new Hashes(hasher.hash(password), PasswordHasher.md5Digest(login, password),
                     cipher == null ? null : cipher.seal(password));
@@ -161,13 +208,13 @@ public final class AccountAdmin {
 
     static void checkLogin(String login) {
         if (login == null || login.isEmpty() || login.length() > 200) {
-            throw new AccountException("a login must be 1 to 200 characters long");
+            throw AccountException.invalid("login", "a login must be 1 to 200 characters long");
         }
         for (int i = 0; i < login.length(); i++) {
             char ch = login.charAt(i);
             if (ch == ':' || Character.isWhitespace(ch) || Character.isISOControl(ch)) {
-                throw new AccountException("a login must not contain ':', whitespace or control characters: '"
-                        + login + "'");
+                throw AccountException.invalid("login",
+                        "a login must not contain ':', whitespace or control characters");
             }
         }
     }
@@ -183,6 +230,7 @@ public final class AccountAdmin {
         }
         Integer devices = row.get("devices", Integer.class);
         return new AccountSummary(Objects.requireNonNull(row.get("login", String.class)),
-                row.get("created_at", Instant.class), devices == null ? 0 : devices, live);
+                row.get("created_at", Instant.class), devices == null ? 0 : devices, live,
+                row.get("max_devices", Integer.class));
     }
 }
