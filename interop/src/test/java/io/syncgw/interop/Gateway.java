@@ -68,8 +68,13 @@ public final class Gateway implements AutoCloseable {
      * address, against the shared database. A restarted node takes the same port (a load balancer's backend).
      */
     public static Gateway startNode(String name, String dbUrl, int port, String nodeId) {
+        return startNode(name, dbUrl, port, nodeId, "20s");
+    }
+
+    /** As {@link #startNode(String, String, int, String)}, draining for {@code drainGrace} (e.g. "0s") on SIGTERM. */
+    public static Gateway startNode(String name, String dbUrl, int port, String nodeId, String drainGrace) {
         return start(name, List.of("--db-url", dbUrl), port, List.of("--node-id", nodeId, "--advertise-url",
-                "http://127.0.0.1:" + port, "--drain-grace", "20s"));
+                "http://127.0.0.1:" + port, "--drain-grace", drainGrace));
     }
 
     /** A free TCP port on 127.0.0.1 (for nodes and proxies that need their port before they start). */
