@@ -48,10 +48,14 @@ public final class Gateway implements AutoCloseable {
     private final int port;
     private final Path log;
     private final Process process;
+    private final int adminPort;
+    /** The admin API's bearer token every gateway started here is given. */
+    public static final String ADMIN_TOKEN = "interop-admin-token-0123456789abcdef";
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private Gateway(List<String> storageArgs, int port, Path log, Process process) {
+    private Gateway(List<String> storageArgs, int port, Path log, Process process, int adminPort) {
+        this.adminPort = adminPort;
         this.storageArgs = storageArgs;
         this.port = port;
         this.log = log;
@@ -160,13 +164,14 @@ public final class Gateway implements AutoCloseable {
 
     private static Gateway start(String name, List<String> storageArgs, int port, List<String> extraArgs) {
         Path jar = runJar();
+        int adminPort = freePort();
         Path logDir = InteropEnv.buildDir().resolve("gateway-logs");
         Path log = logDir.resolve(name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern(
                 "yyyyMMdd-HHmmss-SSS")) + ".log");
         List<String> cmd = new ArrayList<>(List.of(InteropEnv.javaExecutable().toString(), "-jar", jar.toString(),
                 "serve", "--port", Integer.toString(port),
                 // each gateway its own admin port: suites and nodes run side by side on one machine
-                "--admin-port", Integer.toString(freePort())));
+                "--admin-port", Integer.toString(adminPort), "--admin-token", ADMIN_TOKEN));
         cmd.addAll(storageArgs);
         cmd.addAll(extraArgs);
         Process p;
@@ -179,7 +184,7 @@ public final class Gateway implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + cmd, e);
         }
-        Gateway gw = new Gateway(storageArgs, port, log, p);
+        Gateway gw = new Gateway(storageArgs, port, log, p, adminPort);
         try {
             gw.awaitReady();
         } catch (RuntimeException | Error e) {
@@ -238,6 +243,30 @@ public final class Gateway implements AutoCloseable {
         if (f.exitCode() != 0) {
             throw new AssertionError("'syncgw user add " + login + "' failed (exit " + f.exitCode()
                     + (f.timedOut() ? ", killed after 60 s" : "") + "):\n" + f.output());
+        }
+    }
+
+    /** An answer of the admin API. */
+    public record AdminAnswer(int status, String body) {
+    }
+
+    /** A request to the admin API ({@code /api/...} on the admin port) with the bearer token; body JSON or null. */
+    public AdminAnswer admin(String method, String path, String json) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new AdminAnswer(r.statusCode(), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

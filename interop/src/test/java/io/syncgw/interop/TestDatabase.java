@@ -94,6 +94,23 @@ public final class TestDatabase {
         }
     }
 
+    /** Runs a query returning one text value (null when the value is null). */
+    public String text(String sql, Object... args) {
+        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("no row from: " + sql);
+                }
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed: " + sql + " " + Arrays.toString(args), e);
+        }
+    }
+
     /** Runs one SQL statement (DDL or DML); returns the update count. */
     public int execute(String sql, Object... args) {
         try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
