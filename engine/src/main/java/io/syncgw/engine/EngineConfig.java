@@ -2,6 +2,7 @@ package io.syncgw.engine;
 
 import io.syncgw.engine.sync.ConflictPolicy;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -15,22 +16,28 @@ import java.util.Objects;
  * @param serverVersion   reported in the server's device information
  * @param clock           for anchors and calendar windows
  * @param maxDevices      device slots of an account that sets no limit of its own
+ * @param deviceLease     how long a session holds its device without a message: another session of the same device
+ *                        within that time is refused as busy
  */
 public record EngineConfig(long maxMsgSize, long maxObjSize, long defaultClientMaxMsgSize,
                            ConflictPolicy conflictPolicy, int maxAuthAttempts, String serverVersion, Clock clock,
-                           int maxDevices) {
+                           int maxDevices, Duration deviceLease) {
 
     /** Device slots of an account by default: four, as the product promises. */
     public static final int DEFAULT_MAX_DEVICES = 4;
 
+    /** A session holds its device this long after each message (renewed at half-time). */
+    public static final Duration DEFAULT_DEVICE_LEASE = Duration.ofSeconds(10);
+
     public static final EngineConfig DEFAULT = new EngineConfig(1_000_000, 4_000_000, 65_536,
-            ConflictPolicy.SERVER_WINS, 3, "0.1.0", Clock.systemUTC(), DEFAULT_MAX_DEVICES);
+            ConflictPolicy.SERVER_WINS, 3, "0.1.0", Clock.systemUTC(), DEFAULT_MAX_DEVICES, DEFAULT_DEVICE_LEASE);
+
 
     public EngineConfig {
         Objects.requireNonNull(conflictPolicy, "conflictPolicy");
         Objects.requireNonNull(clock, "clock");
         if (maxMsgSize < 4096 || maxObjSize < 1024 || defaultClientMaxMsgSize < 4096 || maxAuthAttempts < 1
-                || maxDevices < 1 || maxDevices > 64) {
+                || maxDevices < 1 || maxDevices > 64 || deviceLease == null || deviceLease.toSeconds() < 1) {
             throw new IllegalArgumentException("implausible engine limits: " + this);
         }
     }
@@ -38,21 +45,32 @@ public record EngineConfig(long maxMsgSize, long maxObjSize, long defaultClientM
     public EngineConfig(long maxMsgSize, long maxObjSize, long defaultClientMaxMsgSize, ConflictPolicy conflictPolicy,
                         int maxAuthAttempts, String serverVersion, Clock clock) {
         this(maxMsgSize, maxObjSize, defaultClientMaxMsgSize, conflictPolicy, maxAuthAttempts, serverVersion, clock,
-                DEFAULT_MAX_DEVICES);
+                DEFAULT_MAX_DEVICES, DEFAULT_DEVICE_LEASE);
+    }
+
+    public EngineConfig(long maxMsgSize, long maxObjSize, long defaultClientMaxMsgSize, ConflictPolicy conflictPolicy,
+                        int maxAuthAttempts, String serverVersion, Clock clock, int maxDevices) {
+        this(maxMsgSize, maxObjSize, defaultClientMaxMsgSize, conflictPolicy, maxAuthAttempts, serverVersion, clock,
+                maxDevices, DEFAULT_DEVICE_LEASE);
     }
 
     public EngineConfig withClock(Clock c) {
         return new EngineConfig(maxMsgSize, maxObjSize, defaultClientMaxMsgSize, conflictPolicy, maxAuthAttempts,
-                serverVersion, c, maxDevices);
+                serverVersion, c, maxDevices, deviceLease);
     }
 
     public EngineConfig withConflictPolicy(ConflictPolicy p) {
         return new EngineConfig(maxMsgSize, maxObjSize, defaultClientMaxMsgSize, p, maxAuthAttempts, serverVersion,
-                clock, maxDevices);
+                clock, maxDevices, deviceLease);
     }
 
     public EngineConfig withMaxDevices(int n) {
         return new EngineConfig(maxMsgSize, maxObjSize, defaultClientMaxMsgSize, conflictPolicy, maxAuthAttempts,
-                serverVersion, clock, n);
+                serverVersion, clock, n, deviceLease);
+    }
+
+    public EngineConfig withDeviceLease(Duration d) {
+        return new EngineConfig(maxMsgSize, maxObjSize, defaultClientMaxMsgSize, conflictPolicy, maxAuthAttempts,
+                serverVersion, clock, maxDevices, d);
     }
 }

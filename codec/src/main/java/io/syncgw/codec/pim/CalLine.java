@@ -229,17 +229,16 @@ record CalLine(String name, List<Param> params, String value) {
     }
 
     /**
-     * Writes a 1.0 text value so that {@link #unescape10} reads it back: a backslash is doubled only where it would
-     * otherwise be read as an escape, and {@code separator} (when not 0) is escaped.
+     * Writes a 1.0 text value so that {@link #unescape10} reads it back: a backslash is always doubled (devices such
+     * as SyncEvolution read any backslash as an escape and drop a lone one), and {@code separator} (when not 0) is
+     * escaped.
      */
     static String escape10(String text, char separator) {
         StringBuilder out = new StringBuilder(text.length() + 4);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '\\') {
-                char next = i + 1 < text.length() ? text.charAt(i + 1) : 0;
-                boolean ambiguous = next == ';' || next == ',' || next == '\\' || next == 'n' || next == 'N';
-                out.append(ambiguous ? "\\\\" : "\\");
+                out.append("\\\\");
             } else if (separator != 0 && c == separator) {
                 out.append('\\').append(c);
             } else {

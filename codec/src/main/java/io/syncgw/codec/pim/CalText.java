@@ -267,7 +267,11 @@ final class CalText {
                 if (pname.isEmpty()) {
                     continue;
                 }
-                params.add(new CalLine.Param(pname, t.substring(eq + 1).strip()));
+                String pvalue = t.substring(eq + 1).strip();
+                if (v10 && pvalue.length() >= 2 && pvalue.startsWith("\"") && pvalue.endsWith("\"")) {
+                    pvalue = pvalue.substring(1, pvalue.length() - 1); // STATUS="NEEDS ACTION" (SyncEvolution)
+                }
+                params.add(new CalLine.Param(pname, pvalue));
             }
         }
         if (i >= n || line.charAt(i) != ':') {

@@ -385,7 +385,7 @@ public final class CalendarCodec {
             if (s.problem != null) {
                 return new ConversionResult.Converted(device);
             }
-            return CalendarMerge.merge(s.tree20, s.v10, d.tree20, d.v10, device,
+            return CalendarMerge.merge(s.tree20, s.v10, d.tree20, d.v10, device, serverCopy,
                     deviceSupportedProperties == null ? Set.of() : deviceSupportedProperties);
         } catch (RuntimeException e) {
             return new ConversionResult.Invalid("cannot merge: "

@@ -22,6 +22,18 @@ final class CalendarMerge {
 
     private static final Set<String> TEXT = Set.of("SUMMARY", "DESCRIPTION", "LOCATION", "COMMENT", "CONTACT");
 
+    /** What a device sets by itself when it writes an item: a different value alone is no change of the item. */
+    private static final Set<String> BOOKKEEPING = Set.of("DTSTAMP", "LAST-MODIFIED", "CREATED", "SEQUENCE");
+
+    /**
+     * Properties a 1.0 device drops although its CTCap lists them (SyncEvolution: RELATED-TO): a 1.0 device leaving
+     * one out does not delete it; the server copy's stays.
+     */
+    private static final Set<String> KEPT_WHEN_OMITTED_BY_10 = Set.of("RELATED-TO");
+
+    /** Properties naming people: a 1.0 device's line keeps the server line's parameters it does not carry. */
+    private static final Set<String> PEOPLE = Set.of("ATTENDEE", "ORGANIZER");
+
     private static final String END = "END";
     private static final String ALARMS = "VALARM";
 
@@ -29,7 +41,7 @@ final class CalendarMerge {
     }
 
     static ConversionResult merge(CalComponent server20, boolean serverV10, CalComponent device20, boolean deviceV10,
-            String deviceText, Set<String> ctcap) {
+            String deviceText, String serverText, Set<String> ctcap) {
         CalModel s = new CalModel(server20);
         CalModel d = new CalModel(device20);
         if (s.todo != d.todo) {
@@ -58,6 +70,7 @@ final class CalendarMerge {
         }
         CalComponent item = new CalComponent(d.item.name);
         boolean changed = false;
+        boolean fromDevice = false; // whether the device changed anything but bookkeeping (DTSTAMP, LAST-MODIFIED, ...)
         for (String g : order) {
             List<CalLine> sl = serverGroups.getOrDefault(g, List.of());
             List<CalLine> dl = deviceGroups.getOrDefault(g, List.of());
@@ -65,11 +78,17 @@ final class CalendarMerge {
             boolean isSupported = expressible(g, deviceV10) && (supported.isEmpty() || listed(g, supported, deviceV10)
                     || !dl.isEmpty());
             List<CalLine> chosen;
-            if (!isSupported || canon(g, dl, d).equals(canon(g, tl, t))) {
+            if (!isSupported || canon(g, dl, d).equals(canon(g, tl, t))
+                    || deviceV10 && dl.isEmpty() && KEPT_WHEN_OMITTED_BY_10.contains(g)) {
                 chosen = sl;
                 changed |= !canon(g, sl, s).equals(canon(g, dl, d));
+            } else if (deviceV10 && PEOPLE.contains(g)) {
+                chosen = people(sl, dl);
+                changed |= !canon(g, chosen, d).equals(canon(g, dl, d));
+                fromDevice |= !BOOKKEEPING.contains(g) && !canon(g, chosen, d).equals(canon(g, sl, s));
             } else {
                 chosen = rezone(g, dl, d, s);
+                fromDevice |= !BOOKKEEPING.contains(g) && !canon(g, chosen, d).equals(canon(g, sl, s));
             }
             item.lines.addAll(chosen);
         }
@@ -78,11 +97,17 @@ final class CalendarMerge {
         List<CalComponent> ta = t.item.children(ALARMS);
         boolean alarmsSupported = expressible(ALARMS, deviceV10) && (supported.isEmpty()
                 || listed(ALARMS, supported, deviceV10) || !da.isEmpty());
-        if (!alarmsSupported || alarms(da, d).equals(alarms(ta, t))) {
+        if (!alarmsSupported || alarms(da, d, deviceV10).equals(alarms(ta, t, deviceV10))) {
             item.children.addAll(sa);
-            changed |= !alarms(sa, s).equals(alarms(da, d));
+            changed |= !alarms(sa, s, false).equals(alarms(da, d, false));
         } else {
             item.children.addAll(da);
+            fromDevice |= !alarms(da, d, deviceV10).equals(alarms(sa, s, deviceV10));
+        }
+        if (!fromDevice && serverText != null) {
+            // the device's version means what the server copy means (it re-rendered the item, with its own DTSTAMP
+            // or LAST-MODIFIED): the server copy stays as it is, nothing is rewritten, nothing goes to other devices
+            return new ConversionResult.Converted(serverText);
         }
         if (!changed) {
             return new ConversionResult.Converted(deviceText);
@@ -242,15 +267,57 @@ final class CalendarMerge {
     }
 
     /** Alarms by action and absolute trigger time. */
-    private static List<String> alarms(List<CalComponent> alarms, CalModel m) {
+    /**
+     * What alarms mean, for comparing: action and time of each; for a 1.0 device only the distinct times (1.0 devices
+     * write one reminder as AALARM, as DALARM or as both, so the action they send back says nothing).
+     */
+    private static List<String> alarms(List<CalComponent> alarms, CalModel m, boolean v10) {
         List<String> out = new ArrayList<>();
         for (CalComponent alarm : alarms) {
             String action = alarm.value("ACTION");
-            out.add((action == null ? "" : action.strip().toUpperCase(Locale.ROOT)) + "@"
-                    + timeKey(Expansion.alarmTime(m, alarm)));
+            String key = (v10 ? "" : (action == null ? "" : action.strip().toUpperCase(Locale.ROOT)) + "@")
+                    + timeKey(Expansion.alarmTime(m, alarm));
+            if (!v10 || !out.contains(key)) {
+                out.add(key);
+            }
         }
         Collections.sort(out);
         return out;
+    }
+
+    /**
+     * The device's people, each with the parameters of the server's line for the same address that the device's line
+     * does not carry: 1.0 cannot hold CUTYPE, MEMBER, DELEGATED-TO, ..., and 1.0 devices often keep only some of ROLE,
+     * PARTSTAT, RSVP and CN. What the device's line carries wins; people only on the server were removed by the device.
+     */
+    private static List<CalLine> people(List<CalLine> server, List<CalLine> device) {
+        List<CalLine> unmatched = new ArrayList<>(server);
+        List<CalLine> out = new ArrayList<>(device.size());
+        for (CalLine line : device) {
+            CalLine match = null;
+            for (CalLine candidate : unmatched) {
+                if (address(candidate).equals(address(line))) {
+                    match = candidate;
+                    break;
+                }
+            }
+            if (match == null) {
+                out.add(line);
+                continue;
+            }
+            unmatched.remove(match);
+            CalLine merged = match.withValue(line.value());
+            for (CalLine.Param p : line.params()) {
+                merged = merged.with(p.name(), p.value());
+            }
+            out.add(merged);
+        }
+        return out;
+    }
+
+    private static String address(CalLine line) {
+        String v = line.value().strip().toLowerCase(Locale.ROOT);
+        return v.startsWith("mailto:") ? v.substring("mailto:".length()) : v;
     }
 
     /** The device's date lines, UTC values put back into the server copy's zone. */

@@ -435,7 +435,9 @@ final class VCal10 {
             String summary = item10.value("SUMMARY");
             switch (action) {
                 case "AUDIO":
-                    if (!content.isEmpty()) {
+                    // the audio content names a sound; some devices (SyncEvolution) put the reminder's text there,
+                    // which is no URI and would make the 2.0 item invalid: then the device's default sound
+                    if (isUri(content)) {
                         alarm.lines.add(CalLine.of("ATTACH", content));
                     }
                     break;
@@ -462,6 +464,18 @@ final class VCal10 {
                 alarm.lines.add(CalLine.of("DURATION", snooze.toString()));
             }
             return alarm;
+        }
+
+        /** An absolute URI (a scheme, no white space): what ATTACH holds without VALUE=BINARY. */
+        private static boolean isUri(String value) {
+            if (value.isEmpty() || value.chars().anyMatch(Character::isWhitespace)) {
+                return false;
+            }
+            try {
+                return new java.net.URI(value).getScheme() != null;
+            } catch (java.net.URISyntaxException e) {
+                return false;
+            }
         }
 
         /** From {@code a} to {@code b}: wall-clock difference when neither has a zone, else between instants. */

@@ -360,13 +360,26 @@ final class Zones {
     /**
      * One 1.0 daylight saving period ({@code DAYLIGHT:TRUE;+02:00;start;end;CET;CEST}).
      *
-     * @param start    first instant in daylight time
-     * @param end      first instant back in standard time
+     * @param start    first instant in daylight time; null when the period began before what the line says (the first
+     *                 half of a line whose end comes before its start)
+     * @param end      first instant back in standard time; null when the period ends after what the line says (the
+     *                 second half of such a line)
      * @param offset   the offset during the period
      * @param stdName  the standard time's name, may be empty
      * @param dstName  the daylight time's name, may be empty
      */
     record Dst10(Instant start, Instant end, ZoneOffset offset, String stdName, String dstName) {
+
+        /** Longest daylight saving period assumed for the open side of a half period. */
+        private static final Duration OPEN_SIDE = Duration.ofDays(240);
+
+        Instant from() {
+            return start != null ? start : end.minus(OPEN_SIDE);
+        }
+
+        Instant until() {
+            return end != null ? end : start.plus(OPEN_SIDE);
+        }
     }
 
     /**
@@ -385,7 +398,7 @@ final class Zones {
         /** The offset in force at an instant. */
         ZoneOffset offsetAt(Instant instant) {
             for (Dst10 p : periods) {
-                if (!instant.isBefore(p.start()) && instant.isBefore(p.end())) {
+                if (!instant.isBefore(p.from()) && instant.isBefore(p.until())) {
                     return p.offset();
                 }
             }
@@ -395,8 +408,8 @@ final class Zones {
         /** The instant of a local time (local times in daylight periods take the daylight offset). */
         Instant instantOf(LocalDateTime local) {
             for (Dst10 p : periods) {
-                LocalDateTime startLocal = LocalDateTime.ofInstant(p.start(), std);
-                LocalDateTime endLocal = LocalDateTime.ofInstant(p.end(), p.offset());
+                LocalDateTime startLocal = LocalDateTime.ofInstant(p.from(), std);
+                LocalDateTime endLocal = LocalDateTime.ofInstant(p.until(), p.offset());
                 if (!local.isBefore(startLocal) && local.isBefore(endLocal)) {
                     return local.toInstant(p.offset());
                 }
@@ -431,16 +444,23 @@ final class Zones {
             }
             Instant s = start.kind == CalTime.Kind.UTC ? start.instant(ZoneOffset.UTC) : start.local.toInstant(std);
             Instant e = end.kind == CalTime.Kind.UTC ? end.instant(ZoneOffset.UTC) : end.local.toInstant(offset);
-            if (!e.isAfter(s)) {
+            String stdName = parts.size() > 4 ? parts.get(4).strip() : "";
+            String dstName = parts.size() > 5 ? parts.get(5).strip() : "";
+            if (e.isAfter(s)) {
+                periods.add(new Dst10(s, e, offset, stdName, dstName));
+            } else if (e.isBefore(s)) {
+                // the next start and the next end, the end first (SyncEvolution writes them so): daylight saving time
+                // is in force until the end and again from the start
+                periods.add(new Dst10(null, e, offset, stdName, dstName));
+                periods.add(new Dst10(s, null, offset, stdName, dstName));
+            } else {
                 continue;
             }
-            periods.add(new Dst10(s, e, offset, parts.size() > 4 ? parts.get(4).strip() : "",
-                    parts.size() > 5 ? parts.get(5).strip() : ""));
             if (periods.size() >= 200) {
                 break;
             }
         }
-        periods.sort((a, b) -> a.start().compareTo(b.start()));
+        periods.sort((a, b) -> a.from().compareTo(b.from()));
         return new Tz10(std, periods);
     }
 
@@ -535,19 +555,25 @@ final class Zones {
             return next == null || next.getInstant().isAfter(reference.plus(Duration.ofDays(366)));
         }
         for (Dst10 p : tz.periods()) {
-            Instant mid = p.start().plus(Duration.between(p.start(), p.end()).dividedBy(2));
-            if (!rules.getOffset(mid).equals(p.offset()) || !rules.getStandardOffset(mid).equals(tz.std())) {
-                return false;
+            if (p.start() != null && p.end() != null) {
+                Instant mid = p.start().plus(Duration.between(p.start(), p.end()).dividedBy(2));
+                if (!rules.getOffset(mid).equals(p.offset()) || !rules.getStandardOffset(mid).equals(tz.std())) {
+                    return false;
+                }
             }
-            ZoneOffsetTransition in = rules.nextTransition(p.start().minus(tolerance));
-            if (in == null || in.getInstant().isAfter(p.start().plus(tolerance))
-                    || !in.getOffsetBefore().equals(tz.std()) || !in.getOffsetAfter().equals(p.offset())) {
-                return false;
+            if (p.start() != null) {
+                ZoneOffsetTransition in = rules.nextTransition(p.start().minus(tolerance));
+                if (in == null || in.getInstant().isAfter(p.start().plus(tolerance))
+                        || !in.getOffsetBefore().equals(tz.std()) || !in.getOffsetAfter().equals(p.offset())) {
+                    return false;
+                }
             }
-            ZoneOffsetTransition out = rules.nextTransition(p.end().minus(tolerance));
-            if (out == null || out.getInstant().isAfter(p.end().plus(tolerance))
-                    || !out.getOffsetBefore().equals(p.offset()) || !out.getOffsetAfter().equals(tz.std())) {
-                return false;
+            if (p.end() != null) {
+                ZoneOffsetTransition out = rules.nextTransition(p.end().minus(tolerance));
+                if (out == null || out.getInstant().isAfter(p.end().plus(tolerance))
+                        || !out.getOffsetBefore().equals(p.offset()) || !out.getOffsetAfter().equals(tz.std())) {
+                    return false;
+                }
             }
         }
         return true;

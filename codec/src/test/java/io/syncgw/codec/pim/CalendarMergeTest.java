@@ -200,4 +200,53 @@ class CalendarMergeTest {
         assertThat(CARDS.merge(SERVER_CARD, "garbage", Set.of())).isInstanceOf(ConversionResult.Invalid.class);
         assertThat(CARDS.merge(SERVER_CARD, null, null)).isInstanceOf(ConversionResult.Invalid.class);
     }
+
+    // regressions found by CalendarInteropIT with the real SyncEvolution (helper report D1, D6)
+
+    @Test
+    void a10DevicesAttendeeLineKeepsTheServersParametersItDoesNotCarry() {
+        String v10 = CalendarCorpusTest.v10("e30-attendees-categories");
+        // SyncEvolution writes attendees with only STATUS, the name quoted
+        String device = v10.replaceAll("ATTENDEE;ROLE=ATTENDEE;[^:]*:Jane Doe <jane@example.com>",
+                "ATTENDEE;STATUS=ACCEPTED:\"Jane Doe\" <jane@example.com>")
+                .replace("SUMMARY:Project kickoff", "SUMMARY:Project kickoff (room 4)");
+        String merged = text(CODEC.merge(ORIGINAL, device, Set.of())).replace("\r\n ", "");
+        assertThat(merged).contains("SUMMARY:Project kickoff (room 4)");
+        String jane = merged.lines().filter(l -> l.endsWith("mailto:jane@example.com")).findFirst().orElseThrow();
+        String bob = merged.lines().filter(l -> l.endsWith("mailto:bob@example.com")).findFirst().orElseThrow();
+        assertThat(jane).contains("RSVP=TRUE").contains("PARTSTAT=ACCEPTED").contains("ROLE=REQ-PARTICIPANT");
+        assertThat(bob).contains("ROLE=OPT-PARTICIPANT").contains("CUTYPE=INDIVIDUAL").contains("CN=Bob Roe");
+    }
+
+    @Test
+    void aReRenderedItemThatChangedOnlyBookkeepingLeavesTheServerCopyAsItIs() {
+        String v10 = CalendarCorpusTest.v10("e30-attendees-categories");
+        String rerendered = v10.replace("END:VEVENT", "LAST-MODIFIED:20261201T101010Z\r\nDCREATED:20261201T101010Z"
+                + "\r\nEND:VEVENT");
+        assertThat(text(CODEC.merge(ORIGINAL, rerendered, Set.of()))).isEqualTo(ORIGINAL);
+        String v20 = ORIGINAL.replace("DTSTAMP:20260101T000000Z", "DTSTAMP:20261201T101010Z");
+        assertThat(text(CODEC.merge(ORIGINAL, v20, Set.of()))).isEqualTo(ORIGINAL);
+    }
+
+    @Test
+    void aReminderA10DeviceWritesAsAalarmAndDalarmIsTheSameReminder() {
+        String original = CalendarCorpusTest.item("e25-alarm-relative");
+        String v10 = CalendarCorpusTest.v10("e25-alarm-relative");
+        String both = v10.lines().flatMap(l -> l.startsWith("AALARM") ? java.util.stream.Stream.of(l,
+                "D" + l.substring(1)) : l.startsWith("DALARM") ? java.util.stream.Stream.of(l, "A" + l.substring(1))
+                : java.util.stream.Stream.of(l)).reduce("", (a, b) -> a + b + "\r\n");
+        assertThat(both).contains("AALARM").contains("DALARM");
+        assertThat(text(CODEC.merge(original, both, Set.of()))).as("nothing changed").isEqualTo(original);
+    }
+
+    @Test
+    void relatedToIsKeptWhenA10DeviceLeavesItOut() {
+        String original = CalendarCorpusTest.item("t10-class-related");
+        assertThat(original).contains("RELATED-TO");
+        String v10 = CalendarCorpusTest.v10("t10-class-related");
+        String dropped = v10.lines().filter(l -> !l.startsWith("RELATED-TO")).reduce("", (a, b) -> a + b + "\r\n")
+                .replace("SUMMARY:", "SUMMARY:Renamed ");
+        String merged = text(CODEC.merge(original, dropped, Set.of("SUMMARY", "RELATED-TO", "DUE")));
+        assertThat(merged).contains("RELATED-TO").contains("SUMMARY:Renamed ");
+    }
 }

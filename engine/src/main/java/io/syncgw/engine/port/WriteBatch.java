@@ -32,13 +32,16 @@ import java.util.Set;
  * @param detaches      mappings the device let go of without the deletion reaching the account (its policy keeps
  *                      deletions local): the LUID is dropped, the item is not sent again unless it changes
  * @param consumeNextSync the device's forced mode (its policy's nextSync) was applied: back to normal
+ * @param lease         the session's hold on the device: claimed (the write fails with {@link DeviceBusyException}
+ *                      when another session holds it), renewed, or released when the session completes; null: none
  */
 public record WriteBatch(long accountId, long deviceId, String nonce, DevInfUpdate devInf, List<String> resets,
                          List<NewItem> inserts, List<ItemUpdate> updates, List<ItemDelete> deletes,
                          List<MapUpsert> mapUpserts, List<MapRemove> mapRemoves, List<MappingPrune> prunes,
                          List<ItemPrune> itemPrunes, List<AnchorCommit> anchors, List<ChunkAppend> chunkAppends,
                          List<ChunkDiscard> chunkDiscards, List<Checkpoint> checkpoints, List<String> resumeClears,
-                         List<MapRemove> unmaps, List<MapDetach> detaches, boolean consumeNextSync) {
+                         List<MapRemove> unmaps, List<MapDetach> detaches, boolean consumeNextSync,
+                         DeviceLease lease) {
 
     /** A batch without unmaps, detaches or a consumed nextSync. */
     public WriteBatch(long accountId, long deviceId, String nonce, DevInfUpdate devInf, List<String> resets,
@@ -48,7 +51,7 @@ public record WriteBatch(long accountId, long deviceId, String nonce, DevInfUpda
                       List<ChunkDiscard> chunkDiscards, List<Checkpoint> checkpoints, List<String> resumeClears) {
         this(accountId, deviceId, nonce, devInf, resets, inserts, updates, deletes, mapUpserts, mapRemoves, prunes,
                 itemPrunes, anchors, chunkAppends, chunkDiscards, checkpoints, resumeClears, List.of(), List.of(),
-                false);
+                false, null);
     }
 
     public WriteBatch {
@@ -74,7 +77,7 @@ public record WriteBatch(long accountId, long deviceId, String nonce, DevInfUpda
                 && deletes.isEmpty() && mapUpserts.isEmpty() && mapRemoves.isEmpty() && prunes.isEmpty()
                 && itemPrunes.isEmpty() && anchors.isEmpty() && chunkAppends.isEmpty() && chunkDiscards.isEmpty()
                 && checkpoints.isEmpty() && resumeClears.isEmpty() && unmaps.isEmpty() && detaches.isEmpty()
-                && !consumeNextSync;
+                && !consumeNextSync && lease == null;
     }
 
     /**
@@ -161,6 +164,23 @@ public record WriteBatch(long accountId, long deviceId, String nonce, DevInfUpda
     }
 
     public record MapRemove(long itemId) {
+    }
+
+    /**
+     * A session's hold on its device. {@code CLAIM}: take it unless another session holds it unexpired (then the
+     * whole batch fails with {@link DeviceBusyException}); {@code TAKE_OVER}: take it in any case (a resume: the
+     * device says its earlier session is over); {@code RENEW}: extend it; {@code RELEASE}: let go.
+     *
+     * @param key     the session's key (unique per session)
+     * @param seconds how long the claim lasts without renewal
+     */
+    public record DeviceLease(Kind kind, String key, int seconds) {
+        public enum Kind { CLAIM, TAKE_OVER, RENEW, RELEASE }
+
+        public DeviceLease {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(key, "key");
+        }
     }
 
     /** The device let go of an item without deleting it on the server; {@code knownSeq} is what it held. */

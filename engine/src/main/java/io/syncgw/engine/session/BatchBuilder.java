@@ -27,6 +27,7 @@ final class BatchBuilder {
     final List<WriteBatch.MapRemove> unmaps = new ArrayList<>();
     final List<WriteBatch.MapDetach> detaches = new ArrayList<>();
     boolean consumeNextSync;
+    WriteBatch.DeviceLease lease;
 
     BatchBuilder(long accountId, long deviceId) {
         this.accountId = accountId;
@@ -49,7 +50,7 @@ final class BatchBuilder {
     WriteBatch build() {
         return new WriteBatch(accountId, deviceId, nonce, devInf, resets, inserts, updates, deletes,
                 List.copyOf(mapUpserts.values()), mapRemoves, prunes, itemPrunes, anchors, chunkAppends, chunkDiscards,
-                checkpoints, resumeClears, unmaps, detaches, consumeNextSync);
+                checkpoints, resumeClears, unmaps, detaches, consumeNextSync, lease);
     }
 
     boolean isEmpty() {

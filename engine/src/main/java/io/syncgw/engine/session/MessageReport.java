@@ -29,7 +29,9 @@ public record MessageReport(int headerStatus, Failure failure, Map<ItemKey, Inte
         /** Every device slot of the account holds an active device. */
         NO_FREE_SLOT,
         /** The device's slot is set to non-active. */
-        DEVICE_INACTIVE
+        DEVICE_INACTIVE,
+        /** Another session of the same device is in progress. */
+        DEVICE_BUSY
     }
 
     /** Which way an item travelled. */

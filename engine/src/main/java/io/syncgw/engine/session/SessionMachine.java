@@ -198,6 +198,10 @@ public final class SessionMachine {
         }
         if (e instanceof Event.Written wr) {
             w.written = true;
+            if (w.batch.lease != null) {
+                s.leaseHeld = w.batch.lease.kind() != WriteBatch.DeviceLease.Kind.RELEASE;
+                s.leaseAt = config.clock().instant();
+            }
             applyWriteResult(w, wr.result());
             for (SessionState.PartialItem p : s.partials.values()) {
                 p.chunksStored += p.chunksHere; // spooled now: a later message loads them
@@ -304,15 +308,19 @@ public final class SessionMachine {
      * nothing of the message is applied and the session ends.
      */
     private Effect deviceRefused(SessionState s, MessageReport.Failure failure, String message) {
+        return deviceRefusedWith(s, StatusCode.FORBIDDEN, failure, message);
+    }
+
+    private Effect deviceRefusedWith(SessionState s, int code, MessageReport.Failure failure, String message) {
         Work w = s.work;
         LOG.warn("session {}: device '{}' refused: {}", s.sessionId, s.deviceUri, message);
         List<Outgoing> out = new ArrayList<>();
-        StatusDraft hdr = headerStatus(w.msg, StatusCode.FORBIDDEN, null);
+        StatusDraft hdr = headerStatus(w.msg, code, null);
         hdr.items = List.of(new Item(null, null, null, null, null, ItemData.text(message), false));
         out.add(hdr);
         for (Command c : w.msg.commands()) {
             if (!(c instanceof Status)) {
-                out.add(status(w.msg, c, List.of(), List.of(), StatusCode.FORBIDDEN));
+                out.add(status(w.msg, c, List.of(), List.of(), code));
             }
         }
         s.outbox.clear();
@@ -387,6 +395,9 @@ public final class SessionMachine {
             w.processed = true;
             processCommands(s);
         }
+        if (!w.written && w.batch.lease == null) {
+            w.batch.lease = lease(s);
+        }
         if (!w.written && !w.batch.isEmpty()) {
             return new Effect.Write(w.batch.build());
         }
@@ -415,6 +426,15 @@ public final class SessionMachine {
             }
         }
         return pack(s);
+    }
+
+    private static boolean hasResume(SyncMessage msg) {
+        for (Command c : msg.commands()) {
+            if (c instanceof Alert a && a.code() == AlertCode.RESUME) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasSyncAlert(SyncMessage msg) {
@@ -1767,6 +1787,28 @@ public final class SessionMachine {
         return new Effect.Reply(reply, outcome, report);
     }
 
+    /**
+     * The session's hold on its device for this message's batch (one sync of a device at a time): claimed with the
+     * first authenticated message, renewed once half the lease has passed, released when the session completes.
+     */
+    private WriteBatch.DeviceLease lease(SessionState s) {
+        int seconds = (int) config.deviceLease().toSeconds();
+        if (!s.leaseHeld) {
+            // claimed once per session: after its release (the sync completed) the session only finishes talking
+            // a resume (Alert 225) says the device's earlier session is over, however recently it was heard from
+            return s.leaseAt != null || s.stage == Stage.FAILED ? null
+                    : new WriteBatch.DeviceLease(hasResume(s.work.msg) ? WriteBatch.DeviceLease.Kind.TAKE_OVER
+                    : WriteBatch.DeviceLease.Kind.CLAIM, s.key, seconds);
+        }
+        if (s.work.completesSession || s.stage == Stage.FAILED) {
+            return new WriteBatch.DeviceLease(WriteBatch.DeviceLease.Kind.RELEASE, s.key, seconds);
+        }
+        if (s.leaseAt == null || s.leaseAt.plus(config.deviceLease().dividedBy(2)).isBefore(config.clock().instant())) {
+            return new WriteBatch.DeviceLease(WriteBatch.DeviceLease.Kind.RENEW, s.key, seconds);
+        }
+        return null;
+    }
+
     /** A bug surfaced while handling {@code msg}: the session ends with 511 (server failure), writes rolled back. */
     Effect.Reply internalError(SessionState s, SyncMessage msg) {
         s.stage = Stage.FAILED;
@@ -1780,6 +1822,11 @@ public final class SessionMachine {
 
     private Effect storeFailed(SessionState s, Throwable cause) {
         Work w = s.work;
+        if (cause instanceof io.syncgw.engine.port.DeviceBusyException) {
+            // another session of this device is in progress: nothing of this message was applied
+            return deviceRefusedWith(s, StatusCode.SERVICE_UNAVAILABLE, MessageReport.Failure.DEVICE_BUSY,
+                    "another sync of this device is in progress: try again when it has finished");
+        }
         boolean transientFailure = cause instanceof StoreUnavailableException;
         if (transientFailure) {
             LOG.warn("session {}: store unavailable: {}", s.sessionId, cause.getMessage());

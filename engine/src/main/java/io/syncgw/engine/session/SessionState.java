@@ -70,6 +70,13 @@ final class SessionState {
 
     Work work;
 
+    /** This session holds its device (claimed with its first authenticated message); when last claimed/renewed. */
+    boolean leaseHeld;
+    java.time.Instant leaseAt;
+
+    /** Unique per session (the RespURI alone is not, where a caller reuses one): the key of its device lease. */
+    final String key = java.util.UUID.randomUUID().toString();
+
     SessionState(String respUri) {
         this.respUri = respUri;
     }

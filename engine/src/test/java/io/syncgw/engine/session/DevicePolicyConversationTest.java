@@ -350,6 +350,53 @@ class DevicePolicyConversationTest {
         assertThat(sync(a, AlertCode.TWO_WAY).receivedAdds).isZero();
     }
 
+    // ---------------------------------------------------------------------------------------------- busy device
+
+    @Test
+    void theSameDeviceTwiceAtOnceTheSecondIsToldItIsBusyAndNothingOfItIsApplied() throws Exception {
+        TestClient first = client("phone");
+        first.auth = TestClient.Auth.BASIC;
+        first.addLocal("a", card("First", null));
+        java.util.concurrent.CountDownLatch firstExchanged = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch goOn = new java.util.concurrent.CountDownLatch(1);
+        TestClient.Transport direct = TestClient.Transport.direct(engine::newSession);
+        TestClient.Transport paused = new TestClient.Transport() {
+            private int n;
+
+            @Override
+            public byte[] exchange(byte[] message) {
+                byte[] reply = direct.exchange(message);
+                if (++n == 1) {
+                    firstExchanged.countDown();
+                    try {
+                        goOn.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return reply;
+            }
+        };
+        java.util.concurrent.CompletableFuture<TestClient.Result> running = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> first.syncOver(AlertCode.SLOW_SYNC, paused));
+        assertThat(firstExchanged.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        TestClient second = client("phone");
+        second.auth = TestClient.Auth.BASIC;
+        second.addLocal("b", card("Second", null));
+        TestClient.Result busy = sync(second, AlertCode.SLOW_SYNC);
+        assertThat(busy.headerStatus).isEqualTo(503);
+        assertThat(headerText(busy)).contains("another sync of this device is in progress");
+        goOn.countDown();
+        assertThat(running.get(30, java.util.concurrent.TimeUnit.SECONDS).completed).isTrue();
+        assertThat(store.liveItems("alice", "contacts")).extracting(x -> x.content).singleElement().asString()
+                .contains("First");
+        // the first session completed and let go of the device: the second may sync now
+        TestClient.Result later = sync(second, AlertCode.SLOW_SYNC);
+        assertThat(later.completed).as(later.toString()).isTrue();
+        assertThat(store.liveItems("alice", "contacts")).hasSize(2);
+    }
+
     // ---------------------------------------------------------------------------------------------- next sync
 
     @Test

@@ -59,6 +59,9 @@ public final class InMemorySyncStore implements SyncStore {
         public String manufacturer;
         public String model;
         public java.time.Instant lastSync;
+        /** The session holding the device, and until when. */
+        public String sessionKey;
+        public java.time.Instant sessionUntil;
         /** What the account owner configured (tests set it as the admin API would). */
         public DevicePolicy policy = DevicePolicy.DEFAULT;
 
@@ -348,6 +351,20 @@ public final class InMemorySyncStore implements SyncStore {
             Set<Long> conflicts = new HashSet<>();
             long dev = b.deviceId();
             Device device = devices.get(dev);
+            WriteBatch.DeviceLease lease = b.lease();
+            java.time.Instant now = clock.instant();
+            if (lease != null && lease.kind() != WriteBatch.DeviceLease.Kind.RELEASE) {
+                boolean free = lease.kind() == WriteBatch.DeviceLease.Kind.TAKE_OVER || device.sessionKey == null
+                        || device.sessionKey.equals(lease.key())
+                        || device.sessionUntil == null || device.sessionUntil.isBefore(now);
+                if (!free) {
+                    throw new io.syncgw.engine.port.DeviceBusyException(dev);
+                }
+                device.sessionKey = lease.key();
+                device.sessionUntil = now.plusSeconds(lease.seconds());
+            } else if (lease != null && lease.key().equals(device.sessionKey)) {
+                device.sessionUntil = null;
+            }
             if (b.nonce() != null) {
                 device.nonce = b.nonce();
             }

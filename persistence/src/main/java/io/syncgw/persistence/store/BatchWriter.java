@@ -2,6 +2,7 @@ package io.syncgw.persistence.store;
 
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
+import io.syncgw.engine.port.DeviceBusyException;
 import io.syncgw.engine.port.WriteBatch;
 import io.syncgw.engine.port.WriteResult;
 import io.syncgw.persistence.Connections;
@@ -63,14 +64,27 @@ final class BatchWriter {
         boolean mayRace = !b.resets().isEmpty() || !b.updates().isEmpty() || !b.deletes().isEmpty()
                 || !b.mapUpserts().isEmpty() || !b.mapRemoves().isEmpty() || !b.prunes().isEmpty()
                 || !b.itemPrunes().isEmpty() || !b.unmaps().isEmpty() || !b.detaches().isEmpty();
+        WriteBatch.DeviceLease lease = b.lease();
+        boolean claims = lease != null && lease.kind() != WriteBatch.DeviceLease.Kind.RELEASE;
+        WriteBatch.DevInfUpdate d = b.devInf();
+        if (claims) {
+            // first: a device held by another session refuses the whole batch before anything is written
+            step(1, c -> Sql.update(c, StoreSql.CLAIM_DEVICE, acc, dev, Sql.text(b.nonce()),
+                    Sql.text(d == null ? null : d.xml()), Sql.text(d == null ? null : d.hash()),
+                    Sql.text(d == null ? null : d.manufacturer()), Sql.text(d == null ? null : d.model()),
+                    lease.key(), lease.seconds(), lease.kind() == WriteBatch.DeviceLease.Kind.TAKE_OVER)
+                    .flatMap(n -> n == 0 ? Mono.error(new DeviceBusyException(dev)) : Mono.just(n)));
+        }
         if (mayRace) {
             step(1, c -> Sql.query(c, StoreSql.LOCK_ACCOUNT_ITEMS, row -> 1, (int) acc).then());
         }
-        if (b.nonce() != null || b.devInf() != null) {
-            WriteBatch.DevInfUpdate d = b.devInf();
+        if (!claims && (b.nonce() != null || d != null)) {
             step(1, c -> Sql.update(c, StoreSql.UPDATE_DEVICE, acc, dev, Sql.text(b.nonce()),
                     Sql.text(d == null ? null : d.xml()), Sql.text(d == null ? null : d.hash()),
                     Sql.text(d == null ? null : d.manufacturer()), Sql.text(d == null ? null : d.model())));
+        }
+        if (lease != null && lease.kind() == WriteBatch.DeviceLease.Kind.RELEASE && b.anchors().isEmpty()) {
+            step(1, c -> Sql.update(c, StoreSql.RELEASE_DEVICE, acc, dev, lease.key()));
         }
         if (b.consumeNextSync()) {
             step(1, c -> Sql.update(c, StoreSql.CONSUME_NEXT_SYNC, acc, dev));
@@ -150,10 +164,13 @@ final class BatchWriter {
         }
         if (!b.anchors().isEmpty()) {
             List<WriteBatch.AnchorCommit> a = b.anchors();
+            String releasing = lease != null && lease.kind() == WriteBatch.DeviceLease.Kind.RELEASE ? lease.key()
+                    : null;
             step(1, c -> Sql.update(c, StoreSql.COMMIT_ANCHORS, dev,
                     a.stream().map(WriteBatch.AnchorCommit::datastore).toArray(String[]::new),
                     a.stream().map(WriteBatch.AnchorCommit::clientNext).toArray(String[]::new),
-                    a.stream().map(WriteBatch.AnchorCommit::serverNext).toArray(String[]::new)));
+                    a.stream().map(WriteBatch.AnchorCommit::serverNext).toArray(String[]::new),
+                    Sql.text(releasing)));
         }
     }
 

@@ -145,6 +145,29 @@ final class StoreSql {
                 last_seen = now()
             where id = $2 and account_id = $1""";
 
+    /**
+     * {@link #UPDATE_DEVICE} that also claims (or renews) the session's hold on the device: $8 the session's key, $9
+     * seconds, $10 take it over whoever holds it. No row when another session holds the device unexpired (and it is
+     * not taken over): the batch is refused as busy.
+     */
+    static final String CLAIM_DEVICE = """
+            update device set
+                nonce = coalesce($3, nonce),
+                devinf = case when $5::text is null or devinf_hash is not distinct from $5::text then devinf
+                              else $4::text end,
+                devinf_hash = coalesce($5::text, devinf_hash),
+                manufacturer = coalesce($6::text, manufacturer),
+                model = coalesce($7::text, model),
+                last_seen = now(),
+                session_key = $8, session_until = now() + make_interval(secs => $9)
+            where id = $2 and account_id = $1
+              and ($10 or session_key is null or session_key = $8 or session_until is null
+                   or session_until < now())""";
+
+    /** The session $3 lets go of its device. */
+    static final String RELEASE_DEVICE = """
+            update device set session_until = null where id = $2 and account_id = $1 and session_key = $3""";
+
     /** $3 datastores. */
     static final String RESET = """
             with released as (
@@ -362,7 +385,11 @@ final class StoreSql {
      * account owner sees) is set in the same statement.
      */
     static final String COMMIT_ANCHORS = """
-            with touched as (update device set last_sync = now() where id = $1)
+            with touched as (
+                update device set last_sync = now(),
+                    session_until = case when session_key = $5 then null else session_until end
+                where id = $1
+            )
             insert into sync_anchor (device_id, datastore, client_next, client_prev, server_next, completed_at)
             select $1, a.datastore, a.client_next, null, a.server_next, now()
             from unnest($2::text[], $3::text[], $4::text[]) as a(datastore, client_next, server_next)

@@ -74,7 +74,8 @@ class DevicePolicyStoreIT {
                                     boolean consume, WriteBatch.DevInfUpdate devInf,
                                     List<WriteBatch.AnchorCommit> anchors) {
         return new WriteBatch(acc, dev, null, devInf, List.of(), inserts, List.of(), List.of(), List.of(), List.of(),
-                List.of(), List.of(), anchors, List.of(), List.of(), List.of(), List.of(), unmaps, detaches, consume);
+                List.of(), List.of(), anchors, List.of(), List.of(), List.of(), List.of(), unmaps, detaches, consume,
+                null);
     }
 
     private static WriteBatch.NewItem item(int ref, String ds, String text, String luid, ItemIndex index) {
@@ -211,6 +212,32 @@ class DevicePolicyStoreIT {
         return Connections.withConnection(db.connectionFactory(), c -> Sql.query(c,
                 "select change_seq from item where id = $1", row -> Sql.getLong(row, "change_seq"), id).next())
                 .block(T);
+    }
+
+    private WriteBatch leased(long dev, WriteBatch.DeviceLease.Kind kind, String key) {
+        return new WriteBatch(acc, dev, "nonce-" + key, null, List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(), false, new WriteBatch.DeviceLease(kind, key, 30));
+    }
+
+    @Test
+    void oneSessionHoldsADeviceAtATime() {
+        long dev = device(register("phone", 4)).id();
+        write(leased(dev, WriteBatch.DeviceLease.Kind.CLAIM, "s1"));
+        write(leased(dev, WriteBatch.DeviceLease.Kind.RENEW, "s1"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> write(leased(dev, WriteBatch.DeviceLease.Kind.CLAIM,
+                "s2"))).isInstanceOf(io.syncgw.engine.port.DeviceBusyException.class);
+        assertThat(store.lookupAccount(login, "phone").block(T).device().nonce()).as("nothing of it applied")
+                .isEqualTo("nonce-s1");
+        // a resume takes the device over; the old session is then the one refused
+        write(leased(dev, WriteBatch.DeviceLease.Kind.TAKE_OVER, "s3"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> write(leased(dev, WriteBatch.DeviceLease.Kind.RENEW,
+                "s1"))).isInstanceOf(io.syncgw.engine.port.DeviceBusyException.class);
+        // released with the completing batch, or run out: free again
+        write(leased(dev, WriteBatch.DeviceLease.Kind.RELEASE, "s3"));
+        write(leased(dev, WriteBatch.DeviceLease.Kind.CLAIM, "s4"));
+        sql("update device set session_until = now() - interval '1 second' where id = $1", dev);
+        write(leased(dev, WriteBatch.DeviceLease.Kind.CLAIM, "s5"));
     }
 
     @Test
