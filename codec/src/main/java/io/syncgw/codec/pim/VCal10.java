@@ -283,7 +283,7 @@ final class VCal10 {
                     item.lines.add(CalLine.of("GEO", ll[0].strip() + ";" + ll[1].strip()));
                 }
             }
-            item.children.addAll(alarms);
+            item.children.addAll(oneAlarmPerReminder(alarms));
             // the zone the times were put in
             for (CalLine line : item.lines) {
                 String tzid = line.param("TZID");
@@ -406,6 +406,25 @@ final class VCal10 {
             }
             return time(raw.kind == CalTime.Kind.UTC ? CalTime.formatUtc(raw.instant(ZoneOffset.UTC))
                     : CalTime.formatDateTime(raw.local));
+        }
+
+        /**
+         * Devices write one reminder as an AALARM and a DALARM at the same time (SyncEvolution does): that is one
+         * reminder, kept as the DISPLAY alarm (which carries the text), not two.
+         */
+        private static List<CalComponent> oneAlarmPerReminder(List<CalComponent> alarms) {
+            List<CalComponent> out = new ArrayList<>(alarms);
+            for (CalComponent display : alarms) {
+                if (!"DISPLAY".equals(display.value("ACTION"))) {
+                    continue;
+                }
+                out.removeIf(a -> a != display && "AUDIO".equals(a.value("ACTION")) && a.value("ATTACH") == null
+                        && java.util.Objects.equals(a.value("TRIGGER"), display.value("TRIGGER"))
+                        && java.util.Objects.equals(a.first("TRIGGER").param("RELATED"),
+                                display.first("TRIGGER").param("RELATED"))
+                        && java.util.Objects.equals(a.value("REPEAT"), display.value("REPEAT")));
+            }
+            return out;
         }
 
         /** AALARM, DALARM, MALARM: runTime;snoozeTime;repeatCount;content as a VALARM. */

@@ -249,4 +249,17 @@ class CalendarMergeTest {
         String merged = text(CODEC.merge(original, dropped, Set.of("SUMMARY", "RELATED-TO", "DUE")));
         assertThat(merged).contains("RELATED-TO").contains("SUMMARY:Renamed ");
     }
+
+    @Test
+    void anAalarmAndADalarmAtTheSameTimeAreOneReminderWhenRead() {
+        String v10 = "BEGIN:VCALENDAR\r\nVERSION:1.0\r\nBEGIN:VEVENT\r\nUID:pair\r\nSUMMARY:Dentist\r\n"
+                + "DTSTART:20260505T120000Z\r\nDTEND:20260505T130000Z\r\n"
+                + "AALARM:20260505T114500Z;;;Dentist in 15 minutes\r\nDALARM:20260505T114500Z;;;Dentist in 15 minutes"
+                + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        String v20 = text(CODEC.convert(v10, CalendarFormat.ICALENDAR_20));
+        assertThat(v20.split("BEGIN:VALARM", -1)).as(v20).hasSize(2);
+        assertThat(v20).contains("ACTION:DISPLAY").contains("TRIGGER:-PT15M");
+        String twoTimes = v10.replace("DALARM:20260505T114500Z", "DALARM:20260505T113000Z");
+        assertThat(text(CODEC.convert(twoTimes, CalendarFormat.ICALENDAR_20)).split("BEGIN:VALARM", -1)).hasSize(3);
+    }
 }
