@@ -223,6 +223,21 @@ final class CalendarMerge {
                     c.append(line.value());
                 } else {
                     parts.putIfAbsent("INTERVAL", "1");
+                    // what the start implies anyway: a yearly rule's BYMONTH of the start's month, a monthly or yearly
+                    // rule's BYMONTHDAY of its day (devices add or drop them when they write the rule again)
+                    CalTime first = m.time("DTSTART") != null ? m.time("DTSTART") : m.time("DUE");
+                    if (first != null && first.local != null) {
+                        String freq = parts.getOrDefault("FREQ", "");
+                        if (freq.equals("YEARLY") && String.valueOf(first.local.getMonthValue())
+                                .equals(parts.get("BYMONTH")) && !parts.containsKey("BYDAY")
+                                && !parts.containsKey("BYWEEKNO") && !parts.containsKey("BYYEARDAY")) {
+                            parts.remove("BYMONTH");
+                        }
+                        if ((freq.equals("MONTHLY") || freq.equals("YEARLY")) && !parts.containsKey("BYMONTH")
+                                && String.valueOf(first.local.getDayOfMonth()).equals(parts.get("BYMONTHDAY"))) {
+                            parts.remove("BYMONTHDAY");
+                        }
+                    }
                     if (parts.containsKey("UNTIL")) {
                         CalTime u = CalTime.parse(parts.get("UNTIL"));
                         parts.put("UNTIL", u == null ? parts.get("UNTIL") : u.isDate() ? u.value20()

@@ -262,4 +262,16 @@ class CalendarMergeTest {
         String twoTimes = v10.replace("DALARM:20260505T114500Z", "DALARM:20260505T113000Z");
         assertThat(text(CODEC.convert(twoTimes, CalendarFormat.ICALENDAR_20)).split("BEGIN:VALARM", -1)).hasSize(3);
     }
+
+    @Test
+    void aYearlyRuleWithOrWithoutTheStartsMonthIsTheSameRule() {
+        String server = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nBEGIN:VEVENT\r\nUID:bday\r\n"
+                + "SUMMARY:Anna's birthday\r\nDTSTART;VALUE=DATE:20260612\r\nDTEND;VALUE=DATE:20260613\r\n"
+                + "RRULE:FREQ=YEARLY;INTERVAL=1;BYMONTH=6\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        String device = server.replace("RRULE:FREQ=YEARLY;INTERVAL=1;BYMONTH=6", "RRULE:FREQ=YEARLY")
+                .replace("UID:bday", "UID:bday\r\nDTSTAMP:20261129T221940Z");
+        assertThat(text(CODEC.merge(server, device, Set.of()))).isEqualTo(server);
+        String otherMonth = server.replace("BYMONTH=6", "BYMONTH=7");
+        assertThat(text(CODEC.merge(otherMonth, device, Set.of()))).as("a real change").isNotEqualTo(otherMonth);
+    }
 }
