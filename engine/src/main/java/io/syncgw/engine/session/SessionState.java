@@ -74,8 +74,14 @@ final class SessionState {
     boolean leaseHeld;
     java.time.Instant leaseAt;
 
-    /** Unique per session (the RespURI alone is not, where a caller reuses one): the key of its device lease. */
-    final String key = java.util.UUID.randomUUID().toString();
+    /**
+     * Unique per session, the key of its device lease: a random part (ThreadLocalRandom: sessions start on event
+     * loops, where a SecureRandom must not block on the entropy device) and a counter, since the RespURI alone is
+     * not unique where a caller reuses one.
+     */
+    final String key = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + "-"
+            + KEYS.incrementAndGet();
+    private static final java.util.concurrent.atomic.AtomicLong KEYS = new java.util.concurrent.atomic.AtomicLong();
 
     SessionState(String respUri) {
         this.respUri = respUri;

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
@@ -59,6 +60,8 @@ public final class SyncHandler {
     private final String publicUrl;
     private final GatewayMetrics metrics;
     private final java.util.function.BooleanSupplier draining;
+    /** Failed logins per login and address: new sessions refused for a while after too many. */
+    private final LoginThrottle throttle = new LoginThrottle(java.time.Clock.systemUTC());
     /** Routes messages of other nodes' sessions to them; null on a single node. */
     private final io.syncgw.gateway.cluster.ClusterRouter router;
 
@@ -189,6 +192,17 @@ public final class SyncHandler {
                 // 408 on header and commands: the client ends this session and starts a new one
                 return syncml(res, Refusal.of(msg, StatusCode.REQUEST_TIMEOUT, "1", null, Meta.EMPTY), mime, format);
             }
+            String login = loginOf(msg);
+            String address = ClientAddress.of(req);
+            Optional<Duration> wait = throttle.blocked(login, address);
+            if (wait.isPresent()) {
+                long seconds = Math.max(1, wait.get().toSeconds());
+                LOG.info("login '{}' from {} throttled after failed logins: retry in {} s", login, address, seconds);
+                metrics.rejected(StatusCode.SERVICE_UNAVAILABLE);
+                res.header(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds));
+                return syncml(res, Refusal.of(msg, StatusCode.SERVICE_UNAVAILABLE, "1", null, Meta.EMPTY), mime,
+                        format);
+            }
             if (draining.getAsBoolean()) {
                 // shutting down: the client retries later (and is balanced to another node)
                 LOG.info("draining: new session of device '{}' asked to retry later", msg.header().source().locUri());
@@ -209,6 +223,13 @@ public final class SyncHandler {
         long t0 = System.nanoTime();
         return session.handle(msg).flatMap(reply -> {
             metrics.processed(System.nanoTime() - t0);
+            if (msg.header().cred() != null) {
+                if (reply.outcome() == io.syncgw.engine.session.Effect.Outcome.AUTH_FAILED) {
+                    throttle.failed(loginOf(msg), ClientAddress.of(req));
+                } else if (reply.report().headerStatus() == StatusCode.AUTHENTICATION_ACCEPTED) {
+                    throttle.succeeded(loginOf(msg));
+                }
+            }
             boolean ended = sessions.replied(finalToken, reply.outcome());
             metrics.replied(reply, ended);
             return syncml(res, reply.message(), mime, format);
@@ -224,6 +245,19 @@ public final class SyncHandler {
                 .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
                 .sendByteArray(Mono.just(body))
                 .then();
+    }
+
+    /** The login a message claims (basic: from its credentials, MD5: the header's LocName); "" when none. */
+    private static String loginOf(SyncMessage msg) {
+        io.syncgw.engine.auth.Credentials c = io.syncgw.engine.auth.Credentials.parse(msg.header().cred(),
+                msg.header().source().locName());
+        if (c instanceof io.syncgw.engine.auth.Credentials.Basic b) {
+            return b.login();
+        }
+        if (c instanceof io.syncgw.engine.auth.Credentials.Md5 m) {
+            return m.login();
+        }
+        return msg.header().source().locName() == null ? "" : msg.header().source().locName();
     }
 
     private String respUriBase(HttpServerRequest req) {

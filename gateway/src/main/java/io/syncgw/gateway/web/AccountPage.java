@@ -386,26 +386,9 @@ public final class AccountPage implements Consumer<HttpServerRoutes> {
                 || "https".equalsIgnoreCase(req.requestHeaders().get("X-Forwarded-Proto"));
     }
 
-    /**
-     * The client's address for the rate limit: the peer's, or, when the peer is a proxy on this host or a private
-     * network (loopback, site-local, unique-local), the last address of its {@code X-Forwarded-For}.
-     */
+    /** The client's address for the rate limit (see {@link io.syncgw.gateway.http.ClientAddress}). */
     static String clientAddress(HttpServerRequest req) {
-        InetSocketAddress peer = req.remoteAddress();
-        InetAddress a = peer == null ? null : peer.getAddress();
-        String ip = a == null ? "unknown" : a.getHostAddress();
-        if (a != null && (a.isLoopbackAddress() || a.isSiteLocalAddress()
-                || a instanceof Inet6Address && (a.getAddress()[0] & 0xfe) == 0xfc)) {
-            String xff = req.requestHeaders().get("X-Forwarded-For");
-            if (xff != null) {
-                String last = xff.substring(xff.lastIndexOf(',') + 1).strip();
-                if (!last.isEmpty() && last.length() <= 45 && last.chars().allMatch(ch -> Character.digit(ch, 16) >= 0
-                        || ch == '.' || ch == ':')) {
-                    ip = last;
-                }
-            }
-        }
-        return ip;
+        return io.syncgw.gateway.http.ClientAddress.of(req);
     }
 
     private static String minutes(Duration d) {

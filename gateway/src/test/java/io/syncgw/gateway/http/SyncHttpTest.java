@@ -147,6 +147,24 @@ class SyncHttpTest {
     }
 
     @Test
+    void afterTenWrongPasswordsTheLoginIsThrottledEvenWithTheRightOneAndOthersStillSync() {
+        for (int i = 0; i < 10; i++) {
+            TestClient guess = new TestClient("dev-guess", "alice", "guess-" + i);
+            guess.auth = TestClient.Auth.BASIC;
+            assertThat(sync(guess, AlertCode.SLOW_SYNC).headerStatus).isEqualTo(401);
+        }
+        TestClient right = new TestClient("dev-right", "alice", "secret");
+        right.auth = TestClient.Auth.BASIC;
+        TestClient.Result throttled = sync(right, AlertCode.SLOW_SYNC);
+        assertThat(throttled.headerStatus).as("throttled: retry later").isEqualTo(503);
+        assertThat(store.deviceCount()).isZero();
+        store.addAccount("bob", "secret");
+        TestClient other = new TestClient("dev-bob", "bob", "secret");
+        other.addLocal("x", Cards.v30(1, 1));
+        assertThat(sync(other, AlertCode.SLOW_SYNC).completed).isTrue();
+    }
+
+    @Test
     void wrongPasswordIs401InSyncMlAndTouchesNothing() {
         TestClient c = new TestClient("dev-x", "alice", "wrong");
         c.addLocal("x", Cards.v30(1, 1));
