@@ -27,7 +27,7 @@ public record EngineConfig(long maxMsgSize, long maxObjSize, long defaultClientM
     public static final int DEFAULT_MAX_DEVICES = 4;
 
     /** A session holds its device this long after each message (renewed at half-time). */
-    public static final Duration DEFAULT_DEVICE_LEASE = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_DEVICE_LEASE = Duration.ofSeconds(3);
 
     public static final EngineConfig DEFAULT = new EngineConfig(1_000_000, 4_000_000, 65_536,
             ConflictPolicy.SERVER_WINS, 3, "0.1.0", Clock.systemUTC(), DEFAULT_MAX_DEVICES, DEFAULT_DEVICE_LEASE);

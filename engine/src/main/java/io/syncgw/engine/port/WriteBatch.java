@@ -158,7 +158,9 @@ public record WriteBatch(long accountId, long deviceId, String nonce, DevInfUpda
 
     /**
      * Set the device's mapping of an item. A null {@code luid} keeps the mapped LUID; a null {@code knownSeq} keeps
-     * the known sequence (0 for a new mapping).
+     * the known sequence (0 for a new mapping). Only an item the session sent carries a known sequence: when such an
+     * item no longer exists (deleted by another device while its Add was on the way) and a LUID is given, the store
+     * maps a new tombstone to that LUID, so the device is sent a Delete next time; other vanished items are skipped.
      */
     public record MapUpsert(long itemId, String datastore, String luid, Long knownSeq) {
     }

@@ -56,4 +56,16 @@ final class BatchBuilder {
     boolean isEmpty() {
         return build().isEmpty();
     }
+
+    /**
+     * Whether the batch writes the device's sync state (items, mappings, anchors, spooled chunks): only such a batch
+     * needs the device's lease. A nonce, the DevInf, a checkpoint or the consumed next-sync setting alone do not, so
+     * a session that got no further than its first message holds nothing when its client gives up.
+     */
+    boolean writesSyncState() {
+        return !resets.isEmpty() || !inserts.isEmpty() || !updates.isEmpty() || !deletes.isEmpty()
+                || !mapUpserts.isEmpty() || !mapRemoves.isEmpty() || !prunes.isEmpty() || !itemPrunes.isEmpty()
+                || !anchors.isEmpty() || !chunkAppends.isEmpty() || !chunkDiscards.isEmpty() || !unmaps.isEmpty()
+                || !detaches.isEmpty();
+    }
 }

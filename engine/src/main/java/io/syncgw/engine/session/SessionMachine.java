@@ -199,7 +199,8 @@ public final class SessionMachine {
         if (e instanceof Event.Written wr) {
             w.written = true;
             if (w.batch.lease != null) {
-                s.leaseHeld = w.batch.lease.kind() != WriteBatch.DeviceLease.Kind.RELEASE;
+                s.leaseHeld = w.batch.lease.kind() != WriteBatch.DeviceLease.Kind.RELEASE
+                        && w.batch.lease.seconds() > 0;
                 s.leaseAt = config.clock().instant();
             }
             applyWriteResult(w, wr.result());
@@ -396,7 +397,7 @@ public final class SessionMachine {
             processCommands(s);
         }
         if (!w.written && w.batch.lease == null) {
-            w.batch.lease = lease(s);
+            w.batch.lease = lease(s, w.batch);
         }
         if (!w.written && !w.batch.isEmpty()) {
             return new Effect.Write(w.batch.build());
@@ -1788,17 +1789,23 @@ public final class SessionMachine {
     }
 
     /**
-     * The session's hold on its device for this message's batch (one sync of a device at a time): claimed with the
-     * first authenticated message, renewed once half the lease has passed, released when the session completes.
+     * The session's hold on its device for this message's batch (one sync of a device at a time): claimed by the
+     * first batch that writes the device's sync state, renewed once half the lease has passed, released when the
+     * session completes. A claim by the batch that completes the session lasts no time at all: it only checks that no
+     * other session holds the device. Between renewals nothing is checked; a session silent for longer than half the
+     * lease renews before its next write, so a session whose lease lapsed and was taken meanwhile is refused.
      */
-    private WriteBatch.DeviceLease lease(SessionState s) {
+    private WriteBatch.DeviceLease lease(SessionState s, BatchBuilder b) {
         int seconds = (int) config.deviceLease().toSeconds();
         if (!s.leaseHeld) {
-            // claimed once per session: after its release (the sync completed) the session only finishes talking
+            // claimed once per session: after its release (the sync completed) the session only finishes talking;
             // a resume (Alert 225) says the device's earlier session is over, however recently it was heard from
-            return s.leaseAt != null || s.stage == Stage.FAILED ? null
-                    : new WriteBatch.DeviceLease(hasResume(s.work.msg) ? WriteBatch.DeviceLease.Kind.TAKE_OVER
-                    : WriteBatch.DeviceLease.Kind.CLAIM, s.key, seconds);
+            s.resuming |= hasResume(s.work.msg);
+            if (s.leaseAt != null || s.stage == Stage.FAILED || !b.writesSyncState()) {
+                return null;
+            }
+            return new WriteBatch.DeviceLease(s.resuming ? WriteBatch.DeviceLease.Kind.TAKE_OVER
+                    : WriteBatch.DeviceLease.Kind.CLAIM, s.key, s.work.completesSession ? 0 : seconds);
         }
         if (s.work.completesSession || s.stage == Stage.FAILED) {
             return new WriteBatch.DeviceLease(WriteBatch.DeviceLease.Kind.RELEASE, s.key, seconds);

@@ -72,6 +72,8 @@ final class SessionState {
 
     /** This session holds its device (claimed with its first authenticated message); when last claimed/renewed. */
     boolean leaseHeld;
+    /** The client resumes a session (Alert 225): its claim takes the device over, the earlier session being over. */
+    boolean resuming;
     java.time.Instant leaseAt;
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.syncgw.codec.model.AlertCode;
 import io.syncgw.codec.model.Command;
 import io.syncgw.codec.model.Status;
+import io.syncgw.codec.model.SyncMessage;
 import io.syncgw.codec.xml.SyncMlXmlEncoder;
 import io.syncgw.engine.EngineConfig;
 import io.syncgw.engine.SyncEngine;
@@ -366,7 +367,7 @@ class DevicePolicyConversationTest {
             @Override
             public byte[] exchange(byte[] message) {
                 byte[] reply = direct.exchange(message);
-                if (++n == 1) {
+                if (++n == 2) { // its Sync was applied: the session holds the device now
                     firstExchanged.countDown();
                     try {
                         goOn.await();
@@ -385,8 +386,15 @@ class DevicePolicyConversationTest {
         second.auth = TestClient.Auth.BASIC;
         second.addLocal("b", card("Second", null));
         TestClient.Result busy = sync(second, AlertCode.SLOW_SYNC);
-        assertThat(busy.headerStatus).isEqualTo(503);
-        assertThat(headerText(busy)).contains("another sync of this device is in progress");
+        // its first message writes nothing of the device's sync state; the one with its Sync is refused whole
+        assertThat(busy.completed).isFalse();
+        SyncMessage refused = busy.replies.get(1); // the answer to its Sync; the session is over after it
+        assertThat(refused.commands()).filteredOn(c -> c instanceof Status s && s.cmd().equals("SyncHdr"))
+                .singleElement().satisfies(c -> {
+                    assertThat(((Status) c).code()).isEqualTo(503);
+                    assertThat(((Status) c).items().get(0).text())
+                            .contains("another sync of this device is in progress");
+                });
         goOn.countDown();
         assertThat(running.get(30, java.util.concurrent.TimeUnit.SECONDS).completed).isTrue();
         assertThat(store.liveItems("alice", "contacts")).extracting(x -> x.content).singleElement().asString()

@@ -356,7 +356,7 @@ public final class InMemorySyncStore implements SyncStore {
             if (lease != null && lease.kind() != WriteBatch.DeviceLease.Kind.RELEASE) {
                 boolean free = lease.kind() == WriteBatch.DeviceLease.Kind.TAKE_OVER || device.sessionKey == null
                         || device.sessionKey.equals(lease.key())
-                        || device.sessionUntil == null || device.sessionUntil.isBefore(now);
+                        || device.sessionUntil == null || !device.sessionUntil.isAfter(now);
                 if (!free) {
                     throw new io.syncgw.engine.port.DeviceBusyException(dev);
                 }
@@ -440,6 +440,21 @@ public final class InMemorySyncStore implements SyncStore {
             purge(it, mp);
             for (WriteBatch.MapUpsert u : b.mapUpserts()) {
                 Row r = it.get(u.itemId());
+                if (r == null && u.luid() != null && u.knownSeq() != null) {
+                    // the item went while its Add was on the way to the device: a tombstone under the device's LUID
+                    // sends it a Delete next time (as the R2DBC store does)
+                    Row ghost = new Row(nextId++, b.accountId(), u.datastore());
+                    ghost.contentType = "";
+                    ghost.content = "";
+                    ghost.deleted = true;
+                    ghost.seq = ++seq;
+                    it.put(ghost.id, ghost);
+                    releaseLuid(mp, dev, u.datastore(), u.luid(), ghost.id);
+                    Mapping g = new Mapping(dev, ghost.id, u.datastore());
+                    g.luid = u.luid();
+                    mp.put(key(dev, ghost.id), g);
+                    continue;
+                }
                 if (r == null || r.accountId != b.accountId()) {
                     continue;
                 }

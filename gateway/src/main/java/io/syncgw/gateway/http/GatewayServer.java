@@ -22,6 +22,16 @@ public final class GatewayServer implements AutoCloseable {
 
     private final DisposableServer server;
 
+    /**
+     * Longest time a request may take to arrive, headers and body: 60 s is a 4 MB message over a slow GPRS link
+     * with time to spare; a slower request is answered 408 and its connection closed.
+     */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    /** Longest time a request's headers may take from their first byte (see {@link HeaderTimeout}). */
+    public static final Duration HEADER_TIMEOUT = Duration.ofSeconds(20);
+    /** Longest pause between two reads of a request's body. */
+    public static final Duration READ_TIMEOUT = Duration.ofSeconds(20);
+
     public GatewayServer(String bind, int port, SyncHandler sync, BooleanSupplier healthy, Duration idleTimeout) {
         this(bind, port, sync, healthy, () -> Mono.just(healthy.getAsBoolean()), idleTimeout);
     }
@@ -63,6 +73,12 @@ public final class GatewayServer implements AutoCloseable {
                 .host(bind)
                 .port(port)
                 .idleTimeout(idleTimeout)
+                // a request must arrive whole within REQUEST_TIMEOUT (a connection trickling bytes holds a socket
+                // and a buffer: slowloris), and never pause longer than READ_TIMEOUT between reads of its body
+                .requestTimeout(REQUEST_TIMEOUT)
+                .readTimeout(READ_TIMEOUT)
+                .doOnChannelInit((observer, channel, remote) -> HeaderTimeout.install(channel.pipeline(),
+                        HEADER_TIMEOUT))
                 // Reactor Netty's HTTP server metrics (to the global Micrometer registry), URI tags bounded
                 .metrics(true, uri -> uri.startsWith("/sync") ? "/sync" : uri.equals("/healthz") || uri.equals("/readyz")
                         ? uri : uri.startsWith("/account") ? "/account" : "other")

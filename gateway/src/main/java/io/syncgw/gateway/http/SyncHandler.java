@@ -39,6 +39,8 @@ import reactor.netty.http.server.HttpServerResponse;
  *   <li>413 for a body over the limit (announced by Content-Length or found while reading, counted after
  *       inflating a gzip/deflate body);</li>
  *   <li>400 for a body that is not a SyncML message (truncated, not XML, no header...);</li>
+ *   <li>408 for a request that does not arrive in time (headers within 20 s of their first byte, the whole request
+ *       within 60 s, no pause over 20 s in the body: {@link GatewayServer}), the connection closed;</li>
  *   <li>a SyncML reply with status 408 on the header for a token of no live session (expired, or another node's),
  *       unless the message starts a session (MsgID 1), which then gets a new one;</li>
  *   <li>503 when this node already serves its maximum number of sessions;</li>
@@ -147,7 +149,18 @@ public final class SyncHandler {
                     }
                     metrics.decoded(decodeNanos[0]);
                     return dispatch(req, res, ((DecodeResult.Complete) r).message(), mime, format);
+                })
+                .onErrorResume(SyncHandler::timedOut, e -> {
+                    // a body trickling in (slowloris) or stalled: nothing of it was applied
+                    res.keepAlive(false);
+                    return plain(req, res, HttpResponseStatus.REQUEST_TIMEOUT, "request body not received in time");
                 });
+    }
+
+    /** Reactor Netty's request timeout (its exception class is package-private) or the body's read timeout. */
+    private static boolean timedOut(Throwable e) {
+        return e instanceof io.netty.handler.timeout.ReadTimeoutException
+                || e.getClass().getName().equals("reactor.netty.http.server.RequestTimeoutException");
     }
 
     private static DecodeResult feed(SyncMlDecoder decoder, ByteBuf buf, byte[] scratch) {
@@ -229,6 +242,9 @@ public final class SyncHandler {
                 } else if (reply.report().headerStatus() == StatusCode.AUTHENTICATION_ACCEPTED) {
                     throttle.succeeded(loginOf(msg));
                 }
+            }
+            if (reply.report().failure() == io.syncgw.engine.session.MessageReport.Failure.DEVICE_BUSY) {
+                res.header(HttpHeaderNames.RETRY_AFTER, "3"); // the other session's hold lapses within seconds
             }
             boolean ended = sessions.replied(finalToken, reply.outcome());
             metrics.replied(reply, ended);

@@ -162,7 +162,7 @@ final class StoreSql {
                 session_key = $8, session_until = now() + make_interval(secs => $9)
             where id = $2 and account_id = $1
               and ($10 or session_key is null or session_key = $8 or session_until is null
-                   or session_until < now())""";
+                   or session_until <= now())""";
 
     /** The session $3 lets go of its device. */
     static final String RELEASE_DEVICE = """
@@ -305,7 +305,11 @@ final class StoreSql {
 
     /**
      * $3 item ids, $4 datastores, $5 LUIDs (null: keep), $6 known sequences (null: keep; 0 for a new mapping).
-     * Items that no longer exist or belong to another account are skipped.
+     * Items of another account are skipped, and so are items that no longer exist, except: an item sent in this
+     * session (a known sequence given) that no longer exists, with a LUID given, went while its Add was on the way
+     * to the device (another device deleted it, and no device mapped it yet, so it was dropped at once):
+     * a new tombstone is mapped to that LUID instead, so the device is sent a Delete in its next session rather
+     * than keep a contact the account no longer has.
      */
     static final String UPSERT_MAPPINGS = """
             with input as (
@@ -314,6 +318,22 @@ final class StoreSql {
             ),
             valid as (
                 select u.* from input u join item i on i.id = u.item_id and i.account_id = $1
+            ),
+            gone as materialized (
+                select nextval('item_id_seq') as id, nextval('item_change_seq') as seq, u.datastore, u.luid
+                from input u
+                where u.luid is not null and u.known_seq is not null
+                  and not exists (select 1 from item i where i.id = u.item_id)
+            ),
+            ghosts as (
+                insert into item (id, account_id, datastore, content_type, content, change_seq, deleted, updated_at)
+                select id, $1, datastore, '', '', seq, true, now() from gone
+            ),
+            ghost_maps as (
+                insert into item_map (device_id, item_id, datastore, luid, known_seq)
+                select $2, id, datastore, luid, 0 from gone
+                on conflict (device_id, datastore, luid) where luid is not null
+                do update set item_id = excluded.item_id, known_seq = 0, detached = false
             ),
             changed as (
                 update item_map m set datastore = v.datastore, luid = coalesce(v.luid, m.luid),

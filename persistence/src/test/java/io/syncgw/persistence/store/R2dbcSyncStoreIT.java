@@ -320,6 +320,35 @@ class R2dbcSyncStoreIT {
     }
 
     @Test
+    void aMapForAnItemDeletedWhileItsAddWasOnTheWayMakesTheDeviceDeleteIt() {
+        // A creates X; B is sent X as an Add, and before B's Map arrives A deletes X (nobody maps it yet: gone at once)
+        WriteResult r = write(Batch.of(acc, devA).insert(1, CONTACTS, "X", "kx", "la"));
+        long x = r.insertedIds().get(1);
+        assertThat(pending(devB, CONTACTS)).extracting(PendingChange::itemId).containsExactly(x);
+        write(Batch.of(acc, devA).delete(x, r.newSeqs().get(x)));
+        assertThat(store.loadItems(acc, List.of(x)).block(T)).isEmpty();
+
+        // B's Status and Map for the Add: B holds X under "bx" now, so it must be told to delete it
+        write(Batch.of(acc, devB).mapUpsert(x, CONTACTS, "bx", r.newSeqs().get(x)));
+        List<PendingChange> owed = pending(devB, CONTACTS);
+        assertThat(owed).singleElement().satisfies(p -> {
+            assertThat(p.op()).isEqualTo(PendingChange.Op.DELETE);
+            assertThat(p.luid()).isEqualTo("bx");
+        });
+        assertThat(pending(devA, CONTACTS)).as("the device that deleted it is owed nothing").isEmpty();
+        // B confirms the Delete: nothing of X is left
+        write(Batch.of(acc, devB).mapRemove(owed.get(0).itemId()));
+        assertThat(pending(devB, CONTACTS)).isEmpty();
+        assertThat(count("select count(*) from item where account_id = " + acc + " and deleted")).isZero();
+        // a Status without a LUID for a vanished item records nothing (its Map, when it comes, does)
+        write(Batch.of(acc, devB).mapUpsert(x, CONTACTS, null, r.newSeqs().get(x)));
+        assertThat(pending(devB, CONTACTS)).isEmpty();
+        // nor does a Map of an item this session did not send (no known sequence): it may never have been ours
+        write(Batch.of(acc, devB).mapUpsert(x, CONTACTS, "bx2", null));
+        assertThat(pending(devB, CONTACTS)).isEmpty();
+    }
+
+    @Test
     void reusingALuidDropsTheOldMappingAndPurgesItsTombstone() {
         WriteResult r = write(Batch.of(acc, devA).insert(1, CONTACTS, "old", "k", "1")
                 .insert(2, CONTACTS, "live", "k2", "2"));
@@ -449,7 +478,7 @@ class R2dbcSyncStoreIT {
 
         // new mapping, nothing known: known_seq 0, no LUID (an Add in flight)
         write(Batch.of(acc, devB).mapUpsert(x, CONTACTS, null, null)
-                .mapUpsert(foreign, CONTACTS, "stolen", 5L).mapUpsert(555_555_555L, CONTACTS, "ghost", 1L));
+                .mapUpsert(foreign, CONTACTS, "stolen", 5L).mapUpsert(555_555_555L, CONTACTS, "ghost", null));
         ItemFacts none = lookup(devB, CONTACTS, List.of("stolen", "ghost"), List.of("f"));
         assertThat(none.byLuid()).isEmpty();
         assertThat(count("select count(*) from item_map where device_id = " + devB)).isEqualTo(1);
