@@ -59,11 +59,12 @@ final class BatchBuilder {
 
     /**
      * Whether the batch writes the device's sync state (items, mappings, anchors, spooled chunks): only such a batch
-     * needs the device's lease. A nonce, the DevInf, a checkpoint or the consumed next-sync setting alone do not, so
-     * a session that got no further than its first message holds nothing when its client gives up.
+     * needs the device's lease. A nonce, the DevInf, a checkpoint, the consumed next-sync setting or the reset of a
+     * refresh from the server (the device wiping its data: done twice, the same) alone do not, so a session that got
+     * no further than its first message holds nothing when its client gives up and starts again.
      */
     boolean writesSyncState() {
-        return !resets.isEmpty() || !inserts.isEmpty() || !updates.isEmpty() || !deletes.isEmpty()
+        return !inserts.isEmpty() || !updates.isEmpty() || !deletes.isEmpty()
                 || !mapUpserts.isEmpty() || !mapRemoves.isEmpty() || !prunes.isEmpty() || !itemPrunes.isEmpty()
                 || !anchors.isEmpty() || !chunkAppends.isEmpty() || !chunkDiscards.isEmpty() || !unmaps.isEmpty()
                 || !detaches.isEmpty();

@@ -643,6 +643,12 @@ public final class SessionMachine {
         } else if (s.stage == Stage.MAP) {
             for (StoreSession st : s.stores.values()) {
                 w.batch.anchors.add(new WriteBatch.AnchorCommit(st.id(), st.clientNext, st.serverNext));
+                if (st.mode == SyncMode.REFRESH_FROM_CLIENT) {
+                    // kept until the device's next session: should this reply be lost, the client asks to resume
+                    // (Alert 225) and refuses any mode that writes to it (SyncEvolution: 403 to a slow sync); the
+                    // resume then finds everything received and completes. Any other Alert clears it.
+                    continue;
+                }
                 if (st.resumable()) {
                     w.batch.resumeClears.add(st.id());
                 }
@@ -1378,6 +1384,11 @@ public final class SessionMachine {
             Sent sent = s.sentItems.get(itemId);
             w.batch.mapUpsert(itemId, st.id(), mi.source().locUri(),
                     sent == null ? null : sent.changeSeq());
+            if (st.mode.clientSendsAll() && st.receivedLuids.add(mi.source().locUri())) {
+                // a pending Map of an interrupted session, sent with a (resumed) slow sync: the device holds the
+                // item although it does not send it, so the end of its package must not prune the mapping
+                st.receivedHere.add(mi.source().locUri());
+            }
         }
     }
 
