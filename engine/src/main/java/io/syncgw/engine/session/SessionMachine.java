@@ -651,6 +651,8 @@ public final class SessionMachine {
                 }
                 if (st.resumable()) {
                     w.batch.resumeClears.add(st.id());
+                    // what this message added to the checkpoint goes too (clears run before checkpoints)
+                    w.batch.checkpoints.removeIf(c -> c.datastore().equals(st.id()));
                 }
             }
             w.completesSession = true;
@@ -1384,11 +1386,9 @@ public final class SessionMachine {
             Sent sent = s.sentItems.get(itemId);
             w.batch.mapUpsert(itemId, st.id(), mi.source().locUri(),
                     sent == null ? null : sent.changeSeq());
-            if (st.mode.clientSendsAll() && (s.stage == Stage.INIT || s.stage == Stage.CLIENT_SYNC)
-                    && st.receivedLuids.add(mi.source().locUri())) {
+            if (st.mode.clientSendsAll() && st.receivedLuids.add(mi.source().locUri())) {
                 // a pending Map of an interrupted session, sent with a (resumed) slow sync: the device holds the
-                // item although it does not send it, so the end of its package must not prune the mapping (a Map
-                // of the map phase, after that package, records nothing: the checkpoint is cleared then)
+                // item although it does not send it, so the end of its package must not prune the mapping
                 st.receivedHere.add(mi.source().locUri());
             }
         }
