@@ -37,7 +37,9 @@ import java.util.stream.Collectors;
  * {@link #dropRequest armed} k-th request is <em>swallowed</em>: the request reaches the gateway, the proxy waits
  * for the complete reply and then {@link Drop#CLOSE closes} the client's connection without a byte (or
  * {@link Drop#STALL stalls} until the client gives up). The client then sees a lost reply for a message the
- * server has applied, which is exactly the situation a resend must survive.
+ * server has applied, which is exactly the situation a resend must survive. {@link #cut} arms either half of an
+ * exchange: the request lost before the gateway ({@link Cut#REQUEST}: nothing is forwarded) or the response lost
+ * after it ({@link Cut#RESPONSE}), as the fault-injection suite needs.
  *
  * <p>Because {@code Host} is forwarded as the client sent it, the gateway's RespURI points back at the proxy, so
  * every later message of the session passes through it too. Every reply to the client carries
@@ -61,6 +63,22 @@ public final class DroppingProxy implements AutoCloseable {
     }
 
     /**
+     * Which half of the armed exchange {@link #cut} loses (SyncEvolution's fault-injection tests cut both directions).
+     */
+    public enum Cut {
+        /**
+         * The client's message is lost on its way: the proxy reads the request and closes the client's connection
+         * without forwarding a byte, so the gateway never sees it. Recorded with {@code status} 0.
+         */
+        REQUEST,
+        /**
+         * The gateway's reply is lost on its way back: the request is forwarded and processed, the reply swallowed
+         * and the client's connection closed without an answer (the same as {@code dropRequest(k, Drop.CLOSE)}).
+         */
+        RESPONSE
+    }
+
+    /**
      * One request that passed through the proxy.
      *
      * @param index         1-based, counted since the last {@link #dropRequest}/{@link #reset} (or the start)
@@ -69,7 +87,8 @@ public final class DroppingProxy implements AutoCloseable {
      * @param contentType   the request's Content-Type
      * @param requestBytes  body length
      * @param requestSha256 hex SHA-256 of the body
-     * @param status        the gateway's HTTP status, or -1 when the gateway could not be reached
+     * @param status        the gateway's HTTP status, -1 when the gateway could not be reached, 0 when the request
+     *                      was not forwarded ({@link Cut#REQUEST})
      * @param replyType     the reply's Content-Type
      * @param replyBytes    reply body length
      * @param replySha256   hex SHA-256 of the reply body
@@ -104,6 +123,8 @@ public final class DroppingProxy implements AutoCloseable {
     private final AtomicInteger counter = new AtomicInteger();
     private volatile int dropIndex = -1;
     private volatile Drop dropMode = Drop.CLOSE;
+    /** The armed request is not forwarded at all ({@link Cut#REQUEST}). */
+    private volatile boolean dropBeforeForwarding;
     private volatile boolean closed;
 
     private DroppingProxy(URI upstream, ServerSocket server) {
@@ -145,6 +166,19 @@ public final class DroppingProxy implements AutoCloseable {
         counter.set(0);
         dropIndex = k;
         dropMode = Objects.requireNonNull(how);
+        dropBeforeForwarding = false;
+    }
+
+    /**
+     * Restarts the request count and arms the proxy to lose one half of request {@code k} (1-based, counted from
+     * now): {@link Cut#REQUEST} never reaches the gateway, {@link Cut#RESPONSE} reaches it and its reply is
+     * swallowed. Either way the client's connection is closed without an answer ("Empty reply from server"). Only
+     * request {@code k} itself is affected: a re-post of the same message is the client's request {@code k + 1} and
+     * is forwarded. {@code k <= 0} drops nothing. The record of exchanges is cleared.
+     */
+    public synchronized void cut(int k, Cut what) {
+        dropRequest(k, Drop.CLOSE);
+        dropBeforeForwarding = Objects.requireNonNull(what) == Cut.REQUEST;
     }
 
     /** Forwards everything from now on, counting from 1 again. */
@@ -216,6 +250,12 @@ public final class DroppingProxy implements AutoCloseable {
             }
             int index = counter.incrementAndGet();
             long t0 = System.nanoTime();
+            if (index == dropIndex && dropBeforeForwarding) {
+                // Cut.REQUEST: the message is lost before the gateway; closing the connection says nothing
+                record(new Exchange(index, req.method(), req.target(), req.header("Content-Type"), req.body.length,
+                        sha256(req.body), 0, "", 0, "", true, millis(t0)));
+                return;
+            }
             HttpMessage reply;
             try (Socket upstream = new Socket()) {
                 upstream.connect(new InetSocketAddress(upstreamHost, upstreamPort), 5000);
