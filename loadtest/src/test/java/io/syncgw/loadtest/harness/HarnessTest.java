@@ -1,0 +1,61 @@
+package io.syncgw.loadtest.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The run harness's readers: /proc figures of this JVM, and the summary of a run folder. */
+class HarnessTest {
+
+    @Test
+    void procFiguresOfThisProcess() {
+        long pid = ProcessHandle.current().pid();
+        assertThat(ProcCpu.seconds(pid)).isGreaterThan(0);
+        assertThat(ProcCpu.rssBytes(pid)).isGreaterThan(1 << 20);
+        assertThat(ProcCpu.machineSeconds()).hasSize(2).satisfies(m -> assertThat(m[1]).isGreaterThan(m[0]));
+        assertThat(ProcCpu.seconds(-5)).isEqualTo(-1);
+    }
+
+    @Test
+    void summaryOfARunFolder(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("sim-stats.properties"), """
+                simulation=ThroughputSimulation
+                window_s=60.000
+                sessions_completed=600
+                sessions_failed=0
+                sessions_per_s=10.000
+                exchanges=2400
+                exchanges_per_s=40.000
+                p50_ms=3
+                p95_ms=9
+                p99_ms=20
+                max_ms=40
+                gateway_cpu_ms_per_session=6.000
+                sql_per_session=6.000
+                verdict=ok
+                """);
+        Files.writeString(dir.resolve("gatling.log"), """
+                > request count                                  |     2,401 |     2,401 |         -
+                """);
+        Files.writeString(dir.resolve("gc.log"), "[1.2s] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 24M->6M(256M) 3.1ms\n"
+                + "[2.2s] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 130M->20M(256M) 2.0ms\n");
+        Files.writeString(dir.resolve("monitor.properties"), "peak_rss_mb=300\nbaseline_heap_mb=10\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Summary.summarize(dir, new PrintStream(out, true, StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(text).isZero();
+        assertThat(text).contains("sessions/s                             10.000", "3 / 9 / 20 / 40 ms",
+                "0 of 2401", "130 MB used before a GC", "peak 300 MB".replace("peak ", ""));
+        assertThat(dir.resolve("summary.txt")).exists();
+
+        Files.writeString(dir.resolve("gatling.log"), "> request count |  10 |  9 |  1\n");
+        assertThat(Summary.summarize(dir, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8))).isEqualTo(1);
+    }
+}

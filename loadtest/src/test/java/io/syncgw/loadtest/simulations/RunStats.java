@@ -1,0 +1,248 @@
+package io.syncgw.loadtest.simulations;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import io.syncgw.loadtest.harness.Db;
+import io.syncgw.loadtest.harness.ProcCpu;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * What the measured phase of a simulation did, counted by the simulation itself (the set-up and check phases are
+ * left out, which Gatling's own report cannot do): sessions, exchanges, latency per exchange in a 1 ms histogram,
+ * live sessions and their peak, the measured window, and the load generator's own CPU time. Written to
+ * {@code OUT/sim-stats.properties} at the end for run.sh's summary.
+ */
+final class RunStats {
+    private static final int MAX_MS = 120_000;
+
+    private final AtomicLongArray histogram = new AtomicLongArray(MAX_MS + 1);
+    final AtomicLong exchanges = new AtomicLong();
+    final AtomicLong sessionsStarted = new AtomicLong();
+    final AtomicLong sessionsCompleted = new AtomicLong();
+    final AtomicLong sessionsFailed = new AtomicLong();
+    final AtomicLong itemsUp = new AtomicLong();
+    final AtomicLong itemsDown = new AtomicLong();
+    final AtomicLong bytesUp = new AtomicLong();
+    final AtomicLong bytesDown = new AtomicLong();
+    final AtomicLong chunks = new AtomicLong();
+    final AtomicLong noHandset = new AtomicLong();
+    final AtomicInteger live = new AtomicInteger();
+    final AtomicInteger peakLive = new AtomicInteger();
+    private final AtomicLong firstNanos = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong lastNanos = new AtomicLong(Long.MIN_VALUE);
+    private volatile long cpuAtStart = -1;
+    private volatile boolean plateauWritten;
+    private final AtomicBoolean measuring = new AtomicBoolean();
+    private final AtomicBoolean measured = new AtomicBoolean();
+    private final long gatewayPid = Long.getLong("syncgw.gatewayPid", -1L);
+    private final long pgPid = Long.getLong("syncgw.pgPid", -1L);
+    private double gatewayCpu0 = -1;
+    private double pgCpu0 = -1;
+    private double[] machine0;
+    private final StringBuilder measurement = new StringBuilder();
+
+    /**
+     * The measured phase begins (called by its first session): resets pg_stat_statements and takes the CPU times of
+     * the gateway, PostgreSQL and this load generator.
+     */
+    private void measureStart() {
+        if (!measuring.compareAndSet(false, true)) {
+            return;
+        }
+        String jdbc = System.getProperty("syncgw.jdbc");
+        if (jdbc != null) {
+            try (Db db = new Db(jdbc)) {
+                if (db.statementsAvailable()) {
+                    db.resetStatements();
+                }
+            } catch (SQLException e) {
+                measurement.append("measure_start_error=").append(e.getMessage().replace('\n', ' ')).append('\n');
+            }
+        }
+        gatewayCpu0 = gatewayPid > 0 ? ProcCpu.seconds(gatewayPid) : -1;
+        pgCpu0 = pgPid > 0 ? ProcCpu.postgresSeconds(pgPid) : -1;
+        cpuAtStart = processCpuNanos();
+        machine0 = ProcCpu.machineSeconds();
+        write("measure-start", "at=" + System.currentTimeMillis() + "\n");
+    }
+
+    /**
+     * The measured phase is over (called by the phase after it): CPU times and the statements PostgreSQL ran for
+     * the sessions of the phase.
+     */
+    void measureEnd() {
+        if (!measuring.get() || !measured.compareAndSet(false, true)) {
+            return;
+        }
+        long done = sessionsCompleted.get();
+        double gw = gatewayPid > 0 ? ProcCpu.seconds(gatewayPid) - gatewayCpu0 : -1;
+        double pg = pgPid > 0 ? ProcCpu.postgresSeconds(pgPid) - pgCpu0 : -1;
+        double own = (processCpuNanos() - cpuAtStart) / 1e9;
+        StringBuilder m = measurement;
+        double[] machine1 = ProcCpu.machineSeconds();
+        if (machine0 != null && machine1 != null) {
+            double busy = machine1[0] - machine0[0];
+            double all = machine1[1] - machine0[1];
+            m.append("machine_busy_share=").append(fmt(all > 0 ? busy / all : 0)).append('\n');
+            m.append("machine_busy_cpu_s=").append(fmt(busy)).append('\n');
+            m.append("others_cpu_s=").append(fmt(busy - own - Math.max(0, gw) - Math.max(0, pg))).append('\n');
+        }
+        m.append("loadgen_cpu_s=").append(fmt(own)).append('\n');
+        m.append("loadgen_cpu_ms_per_session=").append(fmt(done > 0 ? own * 1000 / done : 0)).append('\n');
+        if (gw >= 0) {
+            m.append("gateway_cpu_s=").append(fmt(gw)).append('\n');
+            m.append("gateway_cpu_ms_per_session=").append(fmt(done > 0 ? gw * 1000 / done : 0)).append('\n');
+            m.append("gateway_rss_end_mb=").append(ProcCpu.rssBytes(gatewayPid) >> 20).append('\n');
+        }
+        if (pg >= 0) {
+            m.append("postgres_cpu_s=").append(fmt(pg)).append('\n');
+            m.append("postgres_cpu_ms_per_session=").append(fmt(done > 0 ? pg * 1000 / done : 0)).append('\n');
+        }
+        String jdbc = System.getProperty("syncgw.jdbc");
+        if (jdbc != null) {
+            try (Db db = new Db(jdbc)) {
+                if (db.statementsAvailable()) {
+                    List<Db.StatementStats> st = db.statements();
+                    long all = 0;
+                    long tx = 0;
+                    StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
+                            "%10s %10s %10s %9s  %s%n", "calls", "/session", "total_ms", "rows", "statement"));
+                    for (Db.StatementStats x : st) {
+                        all += x.calls();
+                        String q = x.query().trim().toLowerCase(Locale.ROOT);
+                        if (q.equals("begin") || q.equals("commit") || q.equals("rollback")
+                                || q.startsWith("start transaction")) {
+                            tx += x.calls();
+                        }
+                        text.append(String.format(Locale.ROOT, "%10d %10.2f %10.1f %9d  %s%n", x.calls(),
+                                done > 0 ? (double) x.calls() / done : 0, x.totalMs(), x.rows(),
+                                x.query().replaceAll("\\s+", " ")));
+                    }
+                    write("statements.txt", text.toString());
+                    m.append("sql_statements=").append(all).append('\n');
+                    m.append("sql_per_session=").append(fmt(done > 0 ? (double) all / done : 0)).append('\n');
+                    m.append("sql_per_session_without_begin_commit=")
+                            .append(fmt(done > 0 ? (double) (all - tx) / done : 0)).append('\n');
+                }
+            } catch (SQLException e) {
+                m.append("measure_end_error=").append(e.getMessage().replace('\n', ' ')).append('\n');
+            }
+        }
+        write("measure-end", "at=" + System.currentTimeMillis() + "\n");
+    }
+
+    /** A session of the measured phase starts. */
+    void sessionStarted() {
+        measureStart();
+        long now = System.nanoTime();
+        firstNanos.accumulateAndGet(now, Math::min);
+        sessionsStarted.incrementAndGet();
+        int n = live.incrementAndGet();
+        peakLive.accumulateAndGet(n, Math::max);
+    }
+
+    void sessionEnded(boolean completed) {
+        live.decrementAndGet();
+        (completed ? sessionsCompleted : sessionsFailed).incrementAndGet();
+        lastNanos.accumulateAndGet(System.nanoTime(), Math::max);
+    }
+
+    void exchange(long millis) {
+        exchanges.incrementAndGet();
+        histogram.incrementAndGet((int) Math.max(0, Math.min(MAX_MS, millis)));
+        lastNanos.accumulateAndGet(System.nanoTime(), Math::max);
+    }
+
+    /** Marks (once) the moment every handset of the population is mid-session: run.sh then samples the heap. */
+    void plateau(int target) {
+        if (!plateauWritten && live.get() >= target) {
+            plateauWritten = true;
+            write("plateau", "live=" + live.get() + "\nat=" + System.currentTimeMillis() + "\n");
+        }
+    }
+
+    long percentile(double p) {
+        long total = 0;
+        for (int i = 0; i <= MAX_MS; i++) {
+            total += histogram.get(i);
+        }
+        if (total == 0) {
+            return -1;
+        }
+        long rank = (long) Math.ceil(p / 100.0 * total);
+        long seen = 0;
+        for (int i = 0; i <= MAX_MS; i++) {
+            seen += histogram.get(i);
+            if (seen >= rank) {
+                return i;
+            }
+        }
+        return MAX_MS;
+    }
+
+    double windowSeconds() {
+        long a = firstNanos.get();
+        long b = lastNanos.get();
+        return a == Long.MAX_VALUE || b < a ? 0 : (b - a) / 1e9;
+    }
+
+    static long processCpuNanos() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : -1;
+    }
+
+    /** Writes the counters and {@code extra} lines (key=value) for the summary. */
+    void writeSummary(String simulation, String extra) {
+        double w = windowSeconds();
+        long cpu = cpuAtStart < 0 ? -1 : processCpuNanos() - cpuAtStart;
+        StringBuilder sb = new StringBuilder();
+        sb.append("simulation=").append(simulation).append('\n');
+        sb.append("window_s=").append(fmt(w)).append('\n');
+        sb.append("sessions_started=").append(sessionsStarted.get()).append('\n');
+        sb.append("sessions_completed=").append(sessionsCompleted.get()).append('\n');
+        sb.append("sessions_failed=").append(sessionsFailed.get()).append('\n');
+        sb.append("exchanges=").append(exchanges.get()).append('\n');
+        sb.append("sessions_per_s=").append(fmt(w > 0 ? sessionsCompleted.get() / w : 0)).append('\n');
+        sb.append("exchanges_per_s=").append(fmt(w > 0 ? exchanges.get() / w : 0)).append('\n');
+        sb.append("p50_ms=").append(percentile(50)).append('\n');
+        sb.append("p95_ms=").append(percentile(95)).append('\n');
+        sb.append("p99_ms=").append(percentile(99)).append('\n');
+        sb.append("max_ms=").append(percentile(100)).append('\n');
+        sb.append("items_up=").append(itemsUp.get()).append('\n');
+        sb.append("items_down=").append(itemsDown.get()).append('\n');
+        sb.append("bytes_up=").append(bytesUp.get()).append('\n');
+        sb.append("bytes_down=").append(bytesDown.get()).append('\n');
+        sb.append("chunks=").append(chunks.get()).append('\n');
+        sb.append("peak_live_sessions=").append(peakLive.get()).append('\n');
+        sb.append("no_free_handset=").append(noHandset.get()).append('\n');
+        if (!measured.get()) {
+            sb.append("loadgen_cpu_s=").append(fmt(cpu / 1e9)).append('\n');
+        }
+        sb.append(measurement);
+        sb.append(extra);
+        write("sim-stats.properties", sb.toString());
+    }
+
+    private static String fmt(double d) {
+        return String.format(Locale.ROOT, "%.3f", d);
+    }
+
+    private static void write(String name, String text) {
+        try {
+            Path dir = Path.of(Knobs.outDir());
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(name), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
