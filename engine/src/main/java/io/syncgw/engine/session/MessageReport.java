@@ -12,12 +12,13 @@ import java.util.Map;
  * @param failure       why the session ended without completing, or null
  * @param items         item operations by datastore, operation and direction
  * @param conflicts     items changed on both sides, resolved by the conflict policy
+ * @param conflictPolicy the wire name of the device's conflict policy that resolved them (null without conflicts)
  * @param replayed      the reply was a replay of a resent message
  */
 public record MessageReport(int headerStatus, Failure failure, Map<ItemKey, Integer> items, int conflicts,
-                            boolean replayed) {
+                            String conflictPolicy, boolean replayed) {
 
-    public static final MessageReport REPLAYED = new MessageReport(0, null, Map.of(), 0, true);
+    public static final MessageReport REPLAYED = new MessageReport(0, null, Map.of(), 0, null, true);
 
     public MessageReport {
         items = Map.copyOf(items);
@@ -47,13 +48,20 @@ public record MessageReport(int headerStatus, Failure failure, Map<ItemKey, Inte
         Failure failure;
         final Map<ItemKey, Integer> items = new HashMap<>();
         int conflicts;
+        String conflictPolicy;
+
+        /** One conflict, resolved by the device's {@code policy}. */
+        void conflict(io.syncgw.engine.sync.ConflictPolicy policy) {
+            conflicts++;
+            conflictPolicy = policy.wireName();
+        }
 
         void item(String datastore, String operation, Direction direction) {
             items.merge(new ItemKey(datastore, operation, direction), 1, Integer::sum);
         }
 
         MessageReport build() {
-            return new MessageReport(headerStatus, failure, items, conflicts, false);
+            return new MessageReport(headerStatus, failure, items, conflicts, conflictPolicy, false);
         }
     }
 }

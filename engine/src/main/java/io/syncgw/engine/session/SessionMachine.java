@@ -139,7 +139,7 @@ public final class SessionMachine {
             LOG.warn("session {}: message from device '{}' session '{}' does not belong here; refused",
                     s.sessionId, h.source().locUri(), h.sessionId());
             return new Effect.Reply(errorReply(s, msg, StatusCode.FORBIDDEN), Outcome.FAILED, new MessageReport(
-                    StatusCode.FORBIDDEN, MessageReport.Failure.FOREIGN_MESSAGE, java.util.Map.of(), 0, false));
+                    StatusCode.FORBIDDEN, MessageReport.Failure.FOREIGN_MESSAGE, java.util.Map.of(), 0, null, false));
         }
         if (h.meta().maxMsgSize() != null && h.meta().maxMsgSize() > 0) {
             s.clientMaxMsgSize = h.meta().maxMsgSize();
@@ -203,7 +203,7 @@ public final class SessionMachine {
                         && w.batch.lease.seconds() > 0;
                 s.leaseAt = config.clock().instant();
             }
-            applyWriteResult(w, wr.result());
+            applyWriteResult(s, w, wr.result());
             for (SessionState.PartialItem p : s.partials.values()) {
                 p.chunksStored += p.chunksHere; // spooled now: a later message loads them
                 p.chunksHere = 0;
@@ -1174,7 +1174,7 @@ public final class SessionMachine {
             // the server's version stays and is sent to the device (its mapping still says it is behind)
             sd.code = st.mode.clientSendsAll() ? ok : StatusCode.CONFLICT_SERVER_WON;
         }
-        s.work.report.conflicts++;
+        s.work.report.conflict(conflictPolicy(s));
         LOG.info("session {}: conflict on item {} ({}), {}: {}", s.sessionId, mapped.itemId(), st.id(),
                 policy.wireName(), clientWins ? "device's version kept" : policy == ConflictPolicy.DUPLICATE
                         ? "both kept" : "server's version kept");
@@ -1257,7 +1257,7 @@ public final class SessionMachine {
             // for newest-wins, and there is nothing to duplicate) and the device gets the item again
             w.batch.mapRemoves.add(new WriteBatch.MapRemove(mapped.itemId()));
             sd.code = StatusCode.CONFLICT_SERVER_WON;
-            s.work.report.conflicts++;
+            s.work.report.conflict(conflictPolicy(s));
         } else if (!s.device.policy().deletesPropagate() && st.mode != SyncMode.REFRESH_FROM_CLIENT) {
             // the device's deletions stay on the device: it lets go of the item, the account keeps it
             w.batch.detaches.add(new WriteBatch.MapDetach(mapped.itemId(), mapped.changeSeq()));
@@ -1435,13 +1435,13 @@ public final class SessionMachine {
         }
     }
 
-    private void applyWriteResult(Work w, WriteResult r) {
+    private void applyWriteResult(SessionState s, Work w, WriteResult r) {
         for (Long conflicted : r.conflicts()) {
             // the item changed concurrently (another device's session): the server's version stands
             for (StatusDraft sd : w.writeStatuses.getOrDefault(conflicted, List.of())) {
                 sd.code = StatusCode.CONFLICT_SERVER_WON;
             }
-            w.report.conflicts++;
+            w.report.conflict(conflictPolicy(s));
         }
     }
 

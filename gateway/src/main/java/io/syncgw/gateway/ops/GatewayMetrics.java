@@ -161,7 +161,9 @@ public final class GatewayMetrics {
         r.items().forEach((k, n) -> counter("syncgw.items", "datastore", k.datastore(), "operation", k.operation(),
                 "direction", k.direction().name().toLowerCase(Locale.ROOT)).increment(n));
         if (r.conflicts() > 0) {
-            counter("syncgw.conflicts", "policy", conflictPolicy).increment(r.conflicts());
+            // the device's own policy (from the admin API), else the server's default
+            counter("syncgw.conflicts", "policy", r.conflictPolicy() != null ? r.conflictPolicy() : conflictPolicy)
+                    .increment(r.conflicts());
         }
         if (ended) {
             if (reply.outcome() == Effect.Outcome.COMPLETED) {

@@ -106,6 +106,9 @@ class OpsFilesIT {
         String bLuid3 = b.items.entrySet().stream().filter(e -> e.getValue().equals(Cards.v30(3, 1))).findFirst()
                 .orElseThrow().getKey();
         b.modifyLocal(bLuid3, Cards.v30(3, 3)); // changed on both sides since b's last sync: a conflict
+        // resolved by b's own policy, not the server's default: the metric's label says which
+        TestPostgres.jdbc(config.port(), config.database(),
+                "update device set conflict_policy = 'client-wins' where device_uri = 'ops-dev-b'");
         TestClient.Result rb = sync(b, AlertCode.TWO_WAY);
         assertThat(rb.completed).as(rb.toString()).isTrue();
         assertThat(rb.receivedDeletes).isEqualTo(1);
@@ -233,6 +236,8 @@ class OpsFilesIT {
         assertThat(series.get("syncgw_conflicts_total")).as("conflicts by policy").containsOnlyKeys("policy");
         assertThat(scrape.lines().map(Sample::parse).filter(x -> x != null && x.name.equals("syncgw_conflicts_total"))
                 .mapToDouble(Sample::value).sum()).as("the one conflict").isEqualTo(1);
+        assertThat(value("syncgw_conflicts_total", Map.of("policy", "client-wins")))
+                .as("counted under the device's own policy").isEqualTo(1);
     }
 
     @Test
