@@ -49,8 +49,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * account's SyncML credentials, rename a device, set a calendar window, free a slot. Each step is checked in the
  * database and kept as a screenshot in {@code gateway/target/screenshots/}.
  *
- * <p>What the next sync does with the changed configuration is the engine's part (and its tests'); here the
- * changes are checked where the engine reads them: the device rows.
+ * <p>The changes are checked where the engine reads them (the device rows), and the phone whose slot was set to
+ * download only with a contacts filter syncs next and obeys them.
  */
 class AccountPageBrowserIT {
     private static final Duration T = Duration.ofSeconds(30);
@@ -64,6 +64,8 @@ class AccountPageBrowserIT {
     private static WebDriver browser;
     private static ChromeDriverService driverService;
     private static Path screenshots;
+    /** The two phones, by slot: they sync again after the page changed their configuration. */
+    private static final java.util.Map<Integer, TestClient> PHONES = new java.util.HashMap<>();
 
     @BeforeAll
     static void start() throws IOException {
@@ -89,6 +91,7 @@ class AccountPageBrowserIT {
             phone.addLocal(device + "-c1", Cards.v30(device.hashCode() & 0xffff, 1));
             TestClient.Result r = phone.syncOver(AlertCode.SLOW_SYNC, new HttpTransport(base + "/sync"));
             assertThat(r.completed).as(r.toString()).isTrue();
+            PHONES.put(PHONES.size() + 1, phone);
         }
 
         driverService = new ChromeDriverService.Builder().usingDriverExecutable(new File(chromedriver))
@@ -194,6 +197,21 @@ class AccountPageBrowserIT {
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
                 browser.findElement(By.id("device-2")));
         screenshot("05-calendar-window");
+
+        // the phone in slot 2 syncs next and obeys: download only (its own edit and new contact stay on it) and
+        // only Personal contacts (the other phone's contact is not one)
+        TestClient two2 = PHONES.get(2);
+        String itsOwn = two2.items.keySet().iterator().next();
+        two2.modifyLocal(itsOwn, Cards.v30(4242, 2));
+        two2.addLocal("local-only", Cards.v30(4343, 1));
+        String before = row("select string_agg(content, '|' order by id) from item where not deleted");
+        TestClient.Result next = two2.syncOver(AlertCode.TWO_WAY, new HttpTransport(base + "/sync"));
+        assertThat(next.completed).as(next.toString()).isTrue();
+        assertThat(next.serverMode).as("a download-only device is alerted one-way from the server")
+                .isEqualTo(AlertCode.ONE_WAY_FROM_SERVER);
+        assertThat(next.receivedAdds).as("nothing Personal on the account").isZero();
+        assertThat(row("select string_agg(content, '|' order by id) from item where not deleted"))
+                .as("the device's changes never reach the account").isEqualTo(before);
 
         // free slot 2: the page asks first; "cancel" keeps it
         browser.findElement(By.id("free-2")).click();
