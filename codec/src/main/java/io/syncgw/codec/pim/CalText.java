@@ -387,8 +387,11 @@ final class CalText {
             return line;
         }
 
+        /** Whether a parameter mentions QUOTED-PRINTABLE; the property name does not count ({@code X-QUOTED-PRINTABLE:}). */
         private static boolean isQuotedPrintable(String header) {
-            return header.toUpperCase(Locale.ROOT).contains("QUOTED-PRINTABLE");
+            int semicolon = header.indexOf(';');
+            return semicolon >= 0
+                    && header.substring(semicolon + 1).toUpperCase(Locale.ROOT).contains("QUOTED-PRINTABLE");
         }
     }
 }

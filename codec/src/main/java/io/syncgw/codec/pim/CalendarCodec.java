@@ -62,7 +62,15 @@ import java.util.Set;
  * <p><b>Limits.</b> Input over {@link #maxInputBytes()} octets of UTF-8 (default {@value #DEFAULT_MAX_INPUT_BYTES})
  * is refused unparsed, as is text that is not exactly one {@code VCALENDAR} holding one {@code VEVENT} or
  * {@code VTODO}, or has more than {@value CalText#MAX_LINES} lines, {@value CalText#MAX_TIMEZONES} VTIMEZONEs or
- * {@value CalText#MAX_ALARMS} VALARMs. A TZID that resolves to no zone is read as floating time.
+ * {@value CalText#MAX_ALARMS} VALARMs. A TZID that resolves to no zone is read as floating time; so is one whose
+ * VTIMEZONE ical4j cannot build, or would have to expand to more than {@value Ical4j#MAX_ZONE_ONSETS} onsets to
+ * build (an observance from the year 1, or recurring daily: see {@link Ical4j}). The work of recurrence expansion does
+ * not depend on the dates: one question ({@link #window}, {@link #occursBetween}, a conversion) expands at most
+ * {@value Expansion#MAX_OCCURRENCES} occurrences of a rule and steps through at most
+ * {@value Expansion#MAX_CANDIDATES} candidate dates for all the item's rules; a rule beyond that (a daily rule
+ * started centuries ago) is answered from its bounds, as rules recurring more often than daily always are (see
+ * {@link Expansion}). A VTIMEZONE the codec writes describes its zone from {@value Zones#EARLIEST_YEAR} on, with
+ * the zone's yearly rules for ranges over {@value Zones#MAX_EXPLICIT_YEARS} years.
  *
  * <p><b>Errors</b> are values: no method throws for bad input, {@code null} included. Instances are immutable and
  * thread-safe.
@@ -276,6 +284,7 @@ public final class CalendarCodec {
             if (Expansion.endless(m)) {
                 return Optional.of(new CalendarWindow(first, Optional.empty(), true));
             }
+            Expansion.Allowance allowance = new Expansion.Allowance();
             for (CalLine line : m.item.all("RRULE")) {
                 java.util.Map<String, String> parts = Rrule10.parts(line.value());
                 Instant bound = null;
@@ -291,7 +300,7 @@ public final class CalendarCodec {
                     bound = Expansion.subDailyBound(parts, seed, floating, java.time.Duration.ZERO);
                 } else {
                     List<CalTime> occurrences = Expansion.finiteOccurrences(m, line.value(),
-                            Expansion.MAX_OCCURRENCES);
+                            Expansion.MAX_OCCURRENCES, allowance);
                     if (occurrences != null) {
                         for (CalTime t : occurrences) {
                             Instant end = t.instant(floating).plus(length);

@@ -61,7 +61,8 @@ final class TwinKey {
             key.append("content");
             SortedSet<String> lines = new TreeSet<>();
             for (String line : canonicalLines.apply(withoutVolatile(card))) {
-                String normalised = normalise(line);
+                // a comma in a component of ADR or N is a list separator in 3.0 and text in 2.1, which 3.0 escapes
+                String normalised = normalise(line.replace("\\,", ","));
                 if (!normalised.isEmpty()) {
                     lines.add(normalised);
                 }
@@ -81,9 +82,9 @@ final class TwinKey {
     private static String name(VCard card) {
         StructuredName n = card.getStructuredName();
         if (n != null) {
-            String family = normalise(n.getFamily());
-            String given = normalise(n.getGiven());
-            String middle = normalise(String.join(" ", n.getAdditionalNames()));
+            String family = normalise(commasAsSpaces(n.getFamily()));
+            String given = normalise(commasAsSpaces(n.getGiven()));
+            String middle = normalise(commasAsSpaces(String.join(" ", n.getAdditionalNames())));
             if (!(family.isEmpty() && given.isEmpty() && middle.isEmpty())) {
                 return "n" + PART + family + PART + given + PART + middle;
             }
@@ -109,6 +110,15 @@ final class TwinKey {
             }
         }
         return "";
+    }
+
+    /**
+     * A comma in a name counts as a space: in 3.0 it separates a list of names ({@code N:Doe;John;Paul,Peter;;}),
+     * which 2.1 has no syntax for, so ez-vcard writes the list joined by commas and reads it back as one name
+     * ("Paul,Peter"); either way the key is "paul peter".
+     */
+    private static String commasAsSpaces(String name) {
+        return name == null ? null : name.replace(',', ' ');
     }
 
     /** The card less what changes without the contact changing: PRODID, REV, UID and binary data. */

@@ -926,11 +926,19 @@ final class VCal10 {
             return out.toString();
         }
 
-        /** The last occurrence of a COUNT rule, or {@code null}. */
+        /** The last occurrence of a COUNT rule, or {@code null} (also when it has more than can be expanded). */
         private CalTime lastOfCount(String rule) {
-            List<CalTime> all = Expansion.finiteOccurrences(m, rule, 100_000);
-            return all == null || all.isEmpty() ? null : all.get(all.size() - 1);
+            if (!rule.equals(lastOfCountRule)) {
+                List<CalTime> all = Expansion.finiteOccurrences(m, rule, Expansion.MAX_OCCURRENCES);
+                lastOfCountRule = rule;
+                lastOfCount = all == null || all.isEmpty() ? null : all.get(all.size() - 1);
+            }
+            return lastOfCount;
         }
+
+        /** The rule {@link #lastOfCount} was last computed for (asked for the 1.0 rule and for DAYLIGHT). */
+        private String lastOfCountRule;
+        private CalTime lastOfCount;
 
         /** The last occurrence of the item's rule, or {@code null} for an endless one. */
         private CalTime lastOccurrence(String rule) {
@@ -1022,10 +1030,17 @@ final class VCal10 {
             line10(name, List.of(), value);
         }
 
-        /** Writes a line; a value with non-ASCII characters or line breaks as UTF-8 quoted-printable. */
+        /**
+         * Writes a line; a value with non-ASCII characters or line breaks as UTF-8 quoted-printable. A parameter that
+         * mentions QUOTED-PRINTABLE is left out: readers take any mention for the encoding, and a plain value ending
+         * in '=' would then swallow the next line (only this writer's own ENCODING may say it).
+         */
         private void line10(String name, List<CalLine.Param> params, String value) {
             StringBuilder header = new StringBuilder(name);
             for (CalLine.Param p : params) {
+                if ((p.name() + "=" + p.value()).toUpperCase(Locale.ROOT).contains("QUOTED-PRINTABLE")) {
+                    continue;
+                }
                 header.append(';').append(p.name()).append('=').append(p.value());
             }
             boolean qp = false;

@@ -1,5 +1,7 @@
 package io.syncgw.codec.pim;
 
+import com.github.mangstadt.vinnie.SyntaxStyle;
+import com.github.mangstadt.vinnie.validate.VObjectValidator;
 import ezvcard.VCard;
 import ezvcard.VCardVersion;
 import ezvcard.io.scribe.ScribeIndex;
@@ -16,11 +18,14 @@ import java.io.StringWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Converts contacts between vCard 2.1 (versit Consortium specification, 1996) and vCard 3.0 (RFC 2425 / RFC 2426),
@@ -40,9 +45,10 @@ import java.util.Set;
  * <p><b>Limits.</b> Input over {@link #maxInputBytes()} octets of UTF-8 (default {@value #DEFAULT_MAX_INPUT_BYTES},
  * 1 MiB) is refused without being parsed, as is text that is not exactly one complete
  * {@code BEGIN:VCARD ... END:VCARD} block, has more than 1000 property lines (ez-vcard's writing time grows with
- * their square), or nests 2.1 AGENT cards more than 8 deep. Conversion keeps every property, but ez-vcard groups
- * properties by kind, so their order may change; a parameter value that the target syntax cannot carry (a ':' in
- * 2.1, a '"' in 3.0, a line break in either) is dropped.
+ * their square), or nests 2.1 AGENT cards more than 8 deep. Conversion keeps every property (but a line whose
+ * property name no writer takes, such as {@code :value} or {@code X-A.B.C:value}), but ez-vcard groups properties by
+ * kind, so their order may change; a parameter value that the target syntax cannot carry (a ':' in 2.1, a '"' in
+ * 3.0, a line break in either) is dropped, and so is a parameter mentioning QUOTED-PRINTABLE.
  *
  * <p><b>Errors</b> are values: no method throws for bad input, {@code null} included (treated as empty text).
  *
@@ -153,7 +159,8 @@ public final class VCardCodec {
      * The twin key: a normalised identity of the contact, equal for two items that are the same contact, so a
      * repeated slow sync matches them instead of adding duplicates.
      *
-     * <p>Built from: the name, as family, given and middle names from N, or FN when N has none of them, or ORG when
+     * <p>Built from: the name, as family, given and middle names from N (a comma in them counts as a space: it
+     * separates a 3.0 list of names, which 2.1 reads as one name), or FN when N has none of them, or ORG when
      * there is no name at all; every TEL reduced to its digits (a leading '+' kept, non-ASCII digits mapped to
      * ASCII); every EMAIL. Each part is NFC normalised, control characters turned into spaces, whitespace collapsed, trimmed
      * and case folded (upper then lower case, so "ß" equals "SS"); phone numbers and e-mail addresses are sorted
@@ -163,7 +170,8 @@ public final class VCardCodec {
      * differing in a name, a phone number or an e-mail address get different keys.
      *
      * <p>A card with neither name, organisation, phone nor e-mail is keyed by all its other properties (except
-     * PRODID, REV, UID and binary ones), normalised the same way, so two such cards do not collapse into one.
+     * PRODID, REV, UID and binary ones), normalised the same way (an escaped comma counting as a comma, parameters in
+     * sorted order), so two such cards do not collapse into one.
      *
      * <p>Input that is refused as a card (see the class limits: too large, not exactly one complete card) gets
      * {@code "raw"} + U+001F + the SHA-256 (hex) of its whitespace-normalised text (whitespace runs collapsed to
@@ -417,9 +425,23 @@ public final class VCardCodec {
         return version == VCardVersion.V2_1 ? VCardWire.layout21(unfolded) : VCardWire.layout30(unfolded);
     }
 
-    /** The card as 3.0 lines, unfolded, without BEGIN/VERSION/END: the twin key's last-resort identity. */
+    /**
+     * The card as 3.0 lines, unfolded, without BEGIN/VERSION/END: the twin key's last-resort identity. Parameters are
+     * sorted by name and value: the 2.1 writer puts the types first, and the order says nothing about the contact.
+     */
     private static List<String> canonicalLines(VCard card) {
         prepare(card, VCardVersion.V3_0);
+        for (VCardProperty property : card.getProperties()) {
+            VCardParameters parameters = property.getParameters();
+            Map<String, List<String>> sorted = new TreeMap<>();
+            for (String name : parameters.keySet()) {
+                List<String> values = new ArrayList<>(parameters.get(name));
+                Collections.sort(values);
+                sorted.put(name, values);
+            }
+            parameters.clear();
+            sorted.forEach(parameters::putAll);
+        }
         List<String> lines = new ArrayList<>();
         for (String line : writeUnfolded(card, VCardVersion.V3_0).split(VCardWire.CRLF)) {
             String upper = line.toUpperCase(Locale.ROOT);
@@ -452,10 +474,24 @@ public final class VCardCodec {
      * ENCODING and CHARSET parameters that described it) and the output encoding is decided in {@link VCardWire},
      * so both go; base64 of unknown properties is renamed ({@code b} in 3.0, {@code BASE64} in 2.1; ez-vcard does it
      * for known binary properties); parameter values the target syntax cannot carry are dropped rather than make
-     * ez-vcard refuse the whole card.
+     * ez-vcard refuse the whole card, and so are lines whose property name ez-vcard reads but does not write in
+     * both versions (empty, holding '.', ':', ';' or a line break as in {@code X-A.B.C:} (group X-A), or starting with
+     * whitespace), groups and parameter names it does not write (the property stays). Any other parameter that mentions
+     * QUOTED-PRINTABLE (its name or a value, as in {@code EN&ODING=QUOTED-PRINTABLE} or {@code TYPE=quoted-printable})
+     * goes too: readers (phones, {@link VCardStructure}) take any such mention for the encoding, so a plain value
+     * ending in '=' would read as a soft line break and swallow the next line, END:VCARD included.
      */
     private static void prepare(VCard card, VCardVersion version) {
+        for (VCardProperty property : new ArrayList<>(card.getProperties())) {
+            if (property instanceof RawProperty raw && !writableName(raw.getPropertyName(), true)) {
+                // a line ":value" reads as a nameless property, "X-A.B.C:value" as group X-A and name B.C
+                card.removeProperty(property);
+            }
+        }
         for (VCardProperty property : card.getProperties()) {
+            if (property.getGroup() != null && !writableName(property.getGroup(), false)) {
+                property.setGroup(null);
+            }
             VCardParameters parameters = property.getParameters();
             String encoding = parameters.first(VCardParameters.ENCODING);
             if (encoding != null) {
@@ -469,8 +505,14 @@ public final class VCardCodec {
             parameters.removeAll(VCardParameters.CHARSET);
             for (String name : new ArrayList<>(parameters.keySet())) {
                 List<String> kept = new ArrayList<>();
+                if (name == null || !VObjectValidator.validateParameterName(name, SyntaxStyle.OLD, false)
+                        || !VObjectValidator.validateParameterName(name, SyntaxStyle.NEW, false)) {
+                    parameters.removeAll(name);
+                    continue;
+                }
                 for (String value : parameters.get(name)) {
-                    if (value != null && writable(value, version)) {
+                    if (value != null && writable(value, version) && !mentionsQuotedPrintable(name)
+                            && !mentionsQuotedPrintable(value)) {
                         kept.add(value);
                     }
                 }
@@ -483,6 +525,27 @@ public final class VCardCodec {
                 prepare(((Agent) property).getVCard(), version);
             }
         }
+    }
+
+    /**
+     * Whether ez-vcard's writer takes a property name (or a group name) in both versions, so that a card converts the
+     * same way to either: not empty, no '.', ':', ';' or line break, and (in 2.1) no whitespace in front.
+     */
+    private static boolean writableName(String name, boolean property) {
+        if (name == null || name.isBlank() || Character.isWhitespace(name.charAt(0))) {
+            return false;
+        }
+        for (SyntaxStyle syntax : SyntaxStyle.values()) {
+            if (!(property ? VObjectValidator.validatePropertyName(name, syntax, false)
+                    : VObjectValidator.validateGroupName(name, syntax, false))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean mentionsQuotedPrintable(String s) {
+        return s != null && s.toUpperCase(Locale.ROOT).contains("QUOTED-PRINTABLE");
     }
 
     private static boolean writable(String parameterValue, VCardVersion version) {

@@ -9,8 +9,9 @@ import java.util.Locale;
  * store half a contact.
  *
  * <p>Lines are unfolded the RFC 2425 way (a line starting with space or tab continues the previous one) and, for
- * quoted-printable values, the vCard 2.1 way (a trailing {@code =} is a soft line break), so a {@code BEGIN:VCARD}
- * inside a folded value is not mistaken for structure. Line ends may be CRLF, LF or CR.
+ * quoted-printable values (any parameter mentioning QUOTED-PRINTABLE), the vCard 2.1 way (a trailing {@code =} is a
+ * soft line break), so a {@code BEGIN:VCARD} inside a folded value is not mistaken for structure. Line ends may be
+ * CRLF, LF or CR.
  */
 final class VCardStructure {
 
@@ -185,8 +186,15 @@ final class VCardStructure {
             return line;
         }
 
+        /**
+         * Whether a parameter of the header mentions QUOTED-PRINTABLE: {@code ENCODING=QUOTED-PRINTABLE}, the bare 2.1
+         * {@code QUOTED-PRINTABLE}, or a garbled form of either, as lenient readers take them. The property name and
+         * group do not count ({@code X-QUOTED-PRINTABLE:a=} is a plain value, for ez-vcard too).
+         */
         private static boolean isQuotedPrintable(String header) {
-            return header.toUpperCase(Locale.ROOT).contains("QUOTED-PRINTABLE");
+            int semicolon = header.indexOf(';');
+            return semicolon >= 0
+                    && header.substring(semicolon + 1).toUpperCase(Locale.ROOT).contains("QUOTED-PRINTABLE");
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.syncgw.codec.pim;
 
+import ezvcard.VCardDataType;
+import ezvcard.parameter.Encoding;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +115,8 @@ final class VCardWire {
     /**
      * Rewrites every line written unfolded by ez-vcard in vCard 2.1 for what phones expect:
      * <ul>
-     *   <li>types without parameter name, upper case: {@code TEL;WORK;VOICE:};</li>
+     *   <li>types without parameter name, upper case: {@code TEL;WORK;VOICE:} (each with {@code TYPE=} when one of
+ *       them would read back as something else without it, such as {@code A=B}, or {@code B}, an ENCODING);</li>
      *   <li>any value with a line break or a non-ASCII character as UTF-8 quoted-printable with
      *       {@code CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE}, line breaks as {@code =0D=0A}, soft line breaks so no
      *       line exceeds 75 characters;</li>
@@ -146,6 +149,12 @@ final class VCardWire {
         String charset = null;
         for (String token : tokens.subList(1, tokens.size())) {
             int eq = token.indexOf('=');
+            if (!token.regionMatches(true, 0, "ENCODING=", 0, 9)
+                    && token.toUpperCase(Locale.ROOT).contains("QUOTED-PRINTABLE")) {
+                // readers (phones, VCardStructure) take any mention for ENCODING=QUOTED-PRINTABLE, and a plain value
+                // ending in '=' would then swallow the next line: only this writer's own ENCODING may say it
+                continue;
+            }
             if (eq < 0) {
                 types.add(token.toUpperCase(Locale.ROOT));
                 continue;
@@ -175,8 +184,9 @@ final class VCardWire {
         }
 
         StringBuilder header = new StringBuilder(tokens.get(0));
+        boolean bare = types.stream().allMatch(VCardWire::bareType); // all or none, so their order stays
         for (String type : types) {
-            header.append(';').append(type);
+            header.append(bare ? ";" : ";TYPE=").append(type);
         }
         for (String other : others) {
             header.append(';').append(other);
@@ -196,6 +206,25 @@ final class VCardWire {
             }
             out.append(header).append(':').append(value).append(CRLF);
         }
+    }
+
+    /**
+     * Whether a type reads back as that type when written without {@code TYPE=}: letters, digits and '-' only (an
+     * '=' would make it a parameter name, a ',' or a space is read differently by different readers), and not a
+     * keyword that 2.1 readers, ez-vcard among them, take for an ENCODING or VALUE ({@code B}, {@code BASE64},
+     * {@code 8BIT}, {@code URL}, {@code TEXT}...).
+     */
+    private static boolean bareType(String type) {
+        if (type.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < type.length(); i++) {
+            char c = type.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-')) {
+                return false;
+            }
+        }
+        return VCardDataType.find(type) == null && Encoding.find(type) == null;
     }
 
     /** Splits a 2.1 header on ';' not escaped by a backslash. */

@@ -167,12 +167,28 @@ final class Zones {
     // ---- VTIMEZONE writing ------------------------------------------------------------------------------------
 
     /**
-     * A VTIMEZONE for an IANA zone, correct from the year before {@code fromYear}: the transitions up to
-     * {@code toYear} (inclusive) listed explicitly, or, for an unbounded range ({@code toYear} = {@link
-     * Integer#MAX_VALUE}), yearly RRULE observances from the zone's current rules (the compact form most clients
-     * write). A zone whose rules cannot be written as RRULEs gets its transitions listed for 50 years.
+     * Longest range of years whose transitions {@link #vtimezone} lists one by one: a longer range gets the compact
+     * form, as an unbounded one does (an item from 2026 to 9999 would otherwise get 16,000 RDATE lines, more than the
+     * codec reads back).
      */
-    static CalComponent vtimezone(ZoneId zone, int fromYear, int toYear) {
+    static final int MAX_EXPLICIT_YEARS = 10;
+
+    /**
+     * The earliest year {@link #vtimezone} describes: an item from the year 26 would otherwise get the zone's whole
+     * history (up to 310 transitions), which every client, and ical4j in every call of the codec, has to read. The
+     * codec itself reads an IANA TZID by the JVM's rules, not by the VTIMEZONE.
+     */
+    static final int EARLIEST_YEAR = 1970;
+
+    /**
+     * A VTIMEZONE for an IANA zone, correct from the year before {@code fromYear} (or from {@value #EARLIEST_YEAR}):
+     * the transitions up to {@code toYear} (inclusive) listed explicitly, or, for an unbounded range ({@code toYear} =
+     * {@link Integer#MAX_VALUE}) or one longer than {@value #MAX_EXPLICIT_YEARS} years, yearly RRULE observances from
+     * the zone's current rules (the compact form most clients write). A zone whose rules cannot be written as RRULEs
+     * gets its transitions listed up to {@code toYear}, for at most 50 years.
+     */
+    static CalComponent vtimezone(ZoneId zone, int itemFromYear, int toYear) {
+        int fromYear = Math.max(itemFromYear, EARLIEST_YEAR);
         ZoneRules rules = zone.getRules();
         CalComponent vtz = new CalComponent("VTIMEZONE");
         vtz.lines.add(CalLine.of("TZID", zone.getId()));
@@ -183,14 +199,14 @@ final class Zones {
                     name(zone, rangeStart), List.of()));
             return vtz;
         }
-        boolean unbounded = toYear == Integer.MAX_VALUE;
+        boolean unbounded = toYear == Integer.MAX_VALUE || (long) toYear - fromYear > MAX_EXPLICIT_YEARS;
         List<ZoneOffsetTransitionRule> transitionRules = rules.getTransitionRules();
         List<ZoneOffsetTransition> historic = rules.getTransitions();
         int rulesFromYear = historic.isEmpty() ? Integer.MIN_VALUE
                 : historic.get(historic.size() - 1).getInstant().atOffset(ZoneOffset.UTC).getYear() + 1;
         int ruleStartYear = Math.max(rulesFromYear, fromYear - 1);
         boolean useRules = unbounded && !transitionRules.isEmpty() && rrulesExact(transitionRules, ruleStartYear);
-        int explicitEndYear = useRules ? ruleStartYear - 1 : unbounded ? fromYear + 50 : toYear + 1;
+        int explicitEndYear = useRules ? ruleStartYear - 1 : (int) Math.min(fromYear + 50, toYear + 1L);
         Instant explicitEnd = LocalDate.of(explicitEndYear + 1, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
 
         List<ZoneOffsetTransition> explicit = new ArrayList<>();

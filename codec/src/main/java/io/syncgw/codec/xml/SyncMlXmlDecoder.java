@@ -3,6 +3,7 @@ package io.syncgw.codec.xml;
 import com.fasterxml.aalto.AsyncByteArrayFeeder;
 import com.fasterxml.aalto.AsyncXMLInputFactory;
 import com.fasterxml.aalto.AsyncXMLStreamReader;
+import com.fasterxml.aalto.UncheckedStreamException;
 import com.fasterxml.aalto.stax.InputFactoryImpl;
 import io.syncgw.codec.DecodeResult;
 import io.syncgw.codec.DecodeResult.Malformed;
@@ -41,6 +42,13 @@ import javax.xml.stream.XMLStreamException;
  * for the asynchronous scanner; entity references other than the five predefined ones and processing instructions
  * after the prolog are refused ({@link Problem#FORBIDDEN}): no XXE, no entity expansion. Comments are skipped.
  *
+ * <p>Text must be well-formed: invalid UTF-8 (a stray continuation byte, a truncated sequence, a surrogate, a code
+ * point beyond U+10FFFF) and characters XML 1.0 excludes (controls other than TAB, LF, CR) are
+ * {@link Problem#SYNTAX}, so the whole message is refused and nothing of it reaches the store. (Aalto reads
+ * overlong forms such as {@code C0 AF} as the character they spell; that character is text, never markup.) So is
+ * {@code ]]>} in character data outside a CDATA section (XML 1.0 section 2.4), found by {@link CdataEndScanner} on
+ * the raw bytes: Aalto's own check depends on where the chunks end. The verdict never depends on the chunking.
+ *
  * <p>Not thread-safe: one instance per message, fed by one thread at a time.
  */
 public final class SyncMlXmlDecoder implements SyncMlDecoder {
@@ -51,11 +59,14 @@ public final class SyncMlXmlDecoder implements SyncMlDecoder {
     private final DecoderLimits limits;
     private final AsyncXMLStreamReader<AsyncByteArrayFeeder> reader;
     private final ArrayDeque<Element> stack = new ArrayDeque<>();
+    private final CdataEndScanner cdataEnds = new CdataEndScanner();
     private State state = State.PROLOG;
     private Element root;
     private long bytesFed;
     private int elements;
     private DecodeResult result = DecodeResult.NEED_MORE_INPUT;
+    /** The current element's text so far ends with a high surrogate, whose low one must come next. */
+    private boolean highSurrogatePending;
 
     public SyncMlXmlDecoder(DecoderLimits limits) {
         this.limits = limits;
@@ -85,6 +96,8 @@ public final class SyncMlXmlDecoder implements SyncMlDecoder {
         if (state == State.DONE || state == State.FAILED) {
             return result;
         }
+        long chunkOffset = bytesFed;
+        int chunkStart = off;
         bytesFed += len;
         if (bytesFed > limits.maxMessageBytes()) {
             return fail(Problem.LIMIT, "message larger than " + limits.maxMessageBytes() + " bytes", bytesFed);
@@ -100,10 +113,19 @@ public final class SyncMlXmlDecoder implements SyncMlDecoder {
             }
             state = State.PARSING;
         }
+        // the parser gets the bytes up to a "]]>" in character data only: what comes before it is judged (a limit
+        // or forbidden construct there comes first), what comes after it is not, however the chunks fall
+        int cdataEnd = cdataEnds.scan(buf, off, len);
         try {
-            reader.getInputFeeder().feedInput(buf, off, len);
-            return drain();
-        } catch (XMLStreamException e) {
+            reader.getInputFeeder().feedInput(buf, off, cdataEnd < 0 ? len : cdataEnd + 1 - off);
+            DecodeResult r = drain();
+            if (cdataEnd >= 0 && state == State.PARSING) {
+                return fail(Problem.SYNTAX, "not well-formed XML: ']]>' in character data (it may only end a CDATA "
+                        + "section)", chunkOffset + cdataEnd - chunkStart - 2);
+            }
+            return r;
+        } catch (XMLStreamException | UncheckedStreamException e) {
+            // Aalto checks the characters of a text lazily, in getText(), and reports a bad one unchecked
             return fail(Problem.SYNTAX, "not well-formed XML: " + firstLine(e.getMessage()), offset());
         }
     }
@@ -128,7 +150,7 @@ public final class SyncMlXmlDecoder implements SyncMlDecoder {
                 return fail(Problem.SYNTAX, "truncated document", offset());
             }
             return r;
-        } catch (XMLStreamException e) {
+        } catch (XMLStreamException | UncheckedStreamException e) {
             return fail(Problem.SYNTAX, "truncated document: " + firstLine(e.getMessage()), offset());
         }
     }
@@ -151,6 +173,7 @@ public final class SyncMlXmlDecoder implements SyncMlDecoder {
                     if (stack.size() >= limits.maxDepth()) {
                         return fail(Problem.LIMIT, "nesting deeper than " + limits.maxDepth(), offset());
                     }
+                    highSurrogatePending = false; // text before a child element is layout, not kept
                     Element node = new Element(reader.getLocalName());
                     if (stack.isEmpty()) {
                         if (root != null) {
@@ -164,6 +187,10 @@ public final class SyncMlXmlDecoder implements SyncMlDecoder {
                     break;
                 }
                 case XMLStreamConstants.END_ELEMENT:
+                    if (highSurrogatePending) {
+                        return fail(Problem.SYNTAX, "not well-formed XML: invalid UTF-8 in the text of <"
+                                + stack.peek().name() + ">", offset());
+                    }
                     stack.pop();
                     if (stack.isEmpty()) {
                         return complete();
@@ -180,6 +207,10 @@ public final class SyncMlXmlDecoder implements SyncMlDecoder {
                         break; // layout between child elements
                     }
                     String text = reader.getText();
+                    if (!pairedSurrogates(text)) {
+                        return fail(Problem.SYNTAX, "not well-formed XML: invalid UTF-8 in the text of <" + top.name()
+                                + "> (a code point beyond U+10FFFF)", offset());
+                    }
                     if (top.textLength() + (long) text.length() > limits.maxTextChars()) {
                         return fail(Problem.LIMIT, "text of <" + top.name() + "> longer than " + limits.maxTextChars()
                                 + " characters", offset());
@@ -233,6 +264,39 @@ public final class SyncMlXmlDecoder implements SyncMlDecoder {
         } catch (RuntimeException e) {
             return -1;
         }
+    }
+
+    /**
+     * Whether {@code text}, continuing the current element's text, pairs every surrogate. Aalto decodes a 4-byte
+     * UTF-8 sequence beyond U+10FFFF (F4 90 80 80 and up) to two low surrogates instead of refusing it: such text
+     * is not Unicode and would reach the store as '?'.
+     */
+    private boolean pairedSurrogates(String text) {
+        int n = text.length();
+        int i = 0;
+        if (highSurrogatePending) {
+            if (n == 0) {
+                return true;
+            }
+            if (!Character.isLowSurrogate(text.charAt(0))) {
+                return false;
+            }
+            highSurrogatePending = false;
+            i = 1;
+        }
+        for (; i < n; i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 == n) {
+                    highSurrogatePending = true;
+                } else if (!Character.isLowSurrogate(text.charAt(++i))) {
+                    return false;
+                }
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isBlank(byte b) {

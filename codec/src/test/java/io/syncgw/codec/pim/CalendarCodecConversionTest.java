@@ -151,6 +151,65 @@ class CalendarCodecConversionTest {
         assertThat(IcalOracle.key(IcalOracle.date(parsed(v20), "DTSTART"))).isEqualTo("i2026-07-10T13:00:00Z");
     }
 
+    /**
+     * CalendarCodecFuzzTest, crash-d36ab0da: a 1.0 event in Sydney ending 100 years later got a VTIMEZONE listing
+     * every transition up to then (200 RDATE lines, a 5 KB item that took 5 MB to read each time); one ending in 9999
+     * would have got 16,000 lines, more than the codec reads back. A range longer than Zones.MAX_EXPLICIT_YEARS gets
+     * the zone's yearly rules, as an endless one does.
+     */
+    @Test
+    void aLongRangeGetsTheCompactVtimezone() {
+        for (String end : new String[] {"21261130T221500Z", "99991130T221500Z"}) {
+            String v10 = vcal("TZ:+10:00", "DAYLIGHT:TRUE;+11:00;20261003T160000Z;20270403T160000Z;AEST;AEDT",
+                    "BEGIN:VEVENT", "DTSTART:20261130T213000Z", "DTEND:" + end, "SUMMARY:long", "END:VEVENT");
+            String v20 = to20(v10);
+            assertThat(v20).contains("\r\nTZID:Australia/Sydney\r\n", "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=1SU")
+                    .doesNotContain("RDATE");
+            assertThat(v20.length()).isLessThan(1_000);
+            assertThat(CODEC.convert(v20, CalendarFormat.ICALENDAR_20)).isEqualTo(new ConversionResult.Converted(v20));
+            assertThat(IcalOracle.key(IcalOracle.date(parsed(v20), "DTSTART"))).isEqualTo("i2026-11-30T21:30:00Z");
+        }
+        // a short range still lists its transitions
+        String v10 = vcal("TZ:+10:00", "DAYLIGHT:TRUE;+11:00;20261003T160000Z;20270403T160000Z;AEST;AEDT",
+                "BEGIN:VEVENT", "DTSTART:20261130T213000Z", "DTEND:20281130T221500Z", "SUMMARY:long", "END:VEVENT");
+        assertThat(to20(v10)).contains("RDATE").doesNotContain("RRULE");
+    }
+
+    /**
+     * CalendarCodecFuzzTest, crash-208bf621: a generated VTIMEZONE describes the zone from 1970 at the earliest, not
+     * its whole history (New York's goes back to 1883: 240 transitions in every copy of an item from the year 26).
+     */
+    @Test
+    void aGeneratedVtimezoneStartsIn1970AtTheEarliest() {
+        for (String start : new String[] {"00260302T140000Z", "19500302T140000Z"}) {
+            String v10 = vcal("TZ:-05:00", "DAYLIGHT:TRUE;-04:00;20260308T070000Z;20261101T060000Z;EST;EDT",
+                    "BEGIN:VEVENT", "DTSTART:" + start, "DTEND:" + start.substring(0, 8) + "T143000Z",
+                    "RRULE:W1 MO WE FR 20260401T000000Z", "SUMMARY:Spin class", "END:VEVENT");
+            String v20 = to20(v10);
+            assertThat(v20).contains("\r\nTZID:America/New_York\r\n", "\r\nRDATE:19700426T020000\r\n")
+                    .doesNotContain("RDATE:1968", "\r\nDTSTART:18831118");
+            assertThat(v20.split("RDATE", -1).length - 1).isLessThan(100);
+            assertThat(CODEC.convert(v20, CalendarFormat.ICALENDAR_20)).isEqualTo(new ConversionResult.Converted(v20));
+        }
+    }
+
+    /**
+     * The calendar twin of VCardCodecFuzzTest's crash-84eea810 (found by review, not yet by the fuzzer): a 2.0 line
+     * {@code X-A;X-P=QUOTED-PRINTABLE:abc=} was written to 1.0 with its parameter, and the codec's 1.0 reader (like
+     * phones) took the mention for the encoding: the '=' swallowed END:VEVENT and the codec refused its own output.
+     * The 1.0 writer leaves such parameters out, and the reader looks at parameters only, not at property names.
+     */
+    @Test
+    void aParameterMentioningQuotedPrintableCannotBreakA10Item() {
+        String v20 = ical("BEGIN:VEVENT", "UID:a", "DTSTAMP:20260101T000000Z", "DTSTART:20260101T090000Z",
+                "X-A;X-P=QUOTED-PRINTABLE:abc=", "X-QUOTED-PRINTABLE:def=", "END:VEVENT");
+        String v10 = text(CODEC.convert(v20, CalendarFormat.VCALENDAR_10));
+        assertThat(v10).contains("\r\nX-A:abc=\r\n", "\r\nX-QUOTED-PRINTABLE:def=\r\n")
+                .doesNotContain("X-P=");
+        assertThat(CODEC.convert(v10, CalendarFormat.VCALENDAR_10)).isEqualTo(new ConversionResult.Converted(v10));
+        assertThat(CODEC.convert(v10, CalendarFormat.ICALENDAR_20)).isInstanceOf(ConversionResult.Converted.class);
+    }
+
     @Test
     void tzWithoutAMatchingZoneGivesUtc() {
         String v10 = vcal("TZ:+03:17", "BEGIN:VEVENT", "DTSTART:20260710T090000", "SUMMARY:odd offset", "END:VEVENT");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -245,5 +246,195 @@ class CalendarCodecMalformedInputTest {
         assertThat(CODEC.window(EVENT, null)).isPresent();
         assertThat(CODEC.merge(null, EVENT, null)).isInstanceOf(ConversionResult.Converted.class);
         assertThat(CODEC.merge(EVENT, null, Set.of())).isInstanceOf(ConversionResult.Invalid.class);
+    }
+
+    // ---- custom time zones (a VTIMEZONE that names no IANA zone): built by ical4j once, within a bound ------------
+
+    /** An event at 09:00-10:00 local time on 2026-10-30 in a custom zone with EST/EDT offsets. */
+    private static String customZoneEvent(String tzid, String standardStart, String standardRule, String daylightStart,
+            String daylightRule) {
+        return crlf("BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:x", "BEGIN:VTIMEZONE", "TZID:" + tzid,
+                "BEGIN:STANDARD", "DTSTART:" + standardStart, "TZOFFSETFROM:-0400", "TZOFFSETTO:-0500", "TZNAME:EST",
+                standardRule, "END:STANDARD", "BEGIN:DAYLIGHT", "DTSTART:" + daylightStart, "TZOFFSETFROM:-0500",
+                "TZOFFSETTO:-0400", "TZNAME:EDT", daylightRule, "END:DAYLIGHT", "END:VTIMEZONE", "BEGIN:VEVENT",
+                "UID:zone@example.com", "DTSTAMP:20260101T000000Z", "DTSTART;TZID=" + tzid + ":20261030T090000",
+                "DTEND;TZID=" + tzid + ":20261030T100000", "RRULE:FREQ=WEEKLY;COUNT=4", "SUMMARY:Office hours",
+                "END:VEVENT", "END:VCALENDAR");
+    }
+
+    private static long allocatedBy(Runnable body) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        body.run();
+        return threads.getCurrentThreadAllocatedBytes() - before;
+    }
+
+    private static Instant firstStart(String item) {
+        return CODEC.window(item).orElseThrow().firstStart();
+    }
+
+    private static final Instant AT_0900_FLOATING = Instant.parse("2026-10-30T09:00:00Z");
+    private static final Instant AT_0900_EDT = Instant.parse("2026-10-30T13:00:00Z");
+
+    /**
+     * CalendarCodecFuzzTest, crash-6074ddc0: a custom VTIMEZONE whose STANDARD rule has BYMONTH but no BYDAY
+     * ({@code BYDAY} mutated into {@code BSTATUSYDAY}). ical4j's ZoneRulesBuilder throws for it after expanding the
+     * observances (about 2 MB), the failure was not cached, and the item's times are read dozens of times per
+     * conversion: 135 MB allocated for a 698-byte item. Fixed in Ical4j.zoneRules: a VTIMEZONE that cannot be built
+     * is remembered as such. The TZID then reads as floating time, as before.
+     */
+    @Test
+    void aVtimezoneIcal4jCannotBuildIsTriedOnlyOnce() {
+        String item = customZoneEvent("Fuzz Finding 6074 Zone", "19701101T020000", "RRULE:FREQ=YEARLY;BYMONTH=11",
+                "19700308T020000", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU");
+        assertThat(firstStart(item)).as("read as floating time").isEqualTo(AT_0900_FLOATING);
+        long bytes = allocatedBy(() -> {
+            for (int i = 0; i < 10; i++) {
+                assertThat(firstStart(item)).isEqualTo(AT_0900_FLOATING);
+                assertThat(CODEC.convert(item, CalendarFormat.VCALENDAR_10)).isInstanceOf(ConversionResult.Converted.class);
+            }
+        });
+        assertThat(bytes).as("ten windows and conversions after the first").isLessThan(20L << 20);
+    }
+
+    /**
+     * ical4j's ZoneRulesBuilder expands every observance from its DTSTART to five years from now: from the year 1 that
+     * is 4,000 onsets and 120 MB, and an hourly observance is far worse. Such zones are not built (their TZID reads
+     * as floating time); Outlook's observances from 1601 still are.
+     */
+    @Test
+    void customZonesAreBuiltOnlyWithinTheOnsetBound() {
+        String yearly2Sun = "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU";
+        String yearly1Sun = "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU";
+        assertThat(firstStart(customZoneEvent("Bound 1970", "19701101T020000", yearly1Sun, "19700308T020000",
+                yearly2Sun))).isEqualTo(AT_0900_EDT);
+        assertThat(firstStart(customZoneEvent("Bound Outlook", "16010101T020000", yearly1Sun, "16010101T020000",
+                yearly2Sun))).isEqualTo(AT_0900_EDT);
+
+        String fromYear1 = customZoneEvent("Bound Year 1", "00011101T020000", yearly1Sun, "00010308T020000",
+                yearly2Sun);
+        String hourly = customZoneEvent("Bound Hourly", "20201101T020000", "RRULE:FREQ=HOURLY", "19700308T020000",
+                yearly2Sun);
+        String secondly = customZoneEvent("Bound Secondly", "20201101T020000", "RRULE:FREQ=SECONDLY;COUNT=2",
+                "19700308T020000", yearly2Sun);
+        for (String item : new String[] {fromYear1, hourly, secondly}) {
+            long bytes = allocatedBy(() -> assertThat(firstStart(item)).isEqualTo(AT_0900_FLOATING));
+            assertThat(bytes).as("first use, nothing cached").isLessThan(20L << 20);
+        }
+    }
+
+    @Test
+    void theOnsetBoundCountsWhatZoneRulesBuilderExpands() {
+        String observance = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VTIMEZONE\r\nTZID:z\r\n"
+                + "BEGIN:STANDARD\r\nDTSTART:%s\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\n%s"
+                + "END:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nDTSTART:20260101T000000\r\nEND:VEVENT\r\n"
+                + "END:VCALENDAR\r\n";
+        java.time.LocalDateTime horizon = java.time.LocalDateTime.of(2031, 12, 31, 0, 0);
+        java.util.function.BiFunction<String, String, Long> bound = (start, lines) -> Ical4j.onsetBound(
+                CalText.parse(String.format(observance, start, lines)).root().children("VTIMEZONE").get(0), horizon);
+        // DTSTART, then once a year from 1970 (1601) to 2031
+        assertThat(bound.apply("19701101T020000", "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\n")).isEqualTo(1 + 62);
+        assertThat(bound.apply("16010101T020000", "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\n")).isEqualTo(1 + 431);
+        assertThat(bound.apply("19701101T020000", "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU;UNTIL=19791231T000000Z\r\n"))
+                .isEqualTo(1 + 10);
+        assertThat(bound.apply("19701101T020000", "RDATE:19711101T020000,19721101T020000\r\n")).isEqualTo(3);
+        assertThat(bound.apply("19701101T020000", "")).isEqualTo(1);
+        // every Sunday of March: up to five a year; every Sunday of the year: up to 60 (12 months of five)
+        assertThat(bound.apply("20260301T020000", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=SU\r\n")).isEqualTo(1 + 6 * 5);
+        assertThat(bound.apply("20260301T020000", "RRULE:FREQ=YEARLY;BYDAY=SU\r\n")).isEqualTo(1 + 6 * 60);
+        // 2,130 whole days to the horizon; COUNT lowers that only to COUNT x 1,001 (ical4j gives up after 1,000
+        // periods without a candidate)
+        assertThat(bound.apply("20260301T020000", "RRULE:FREQ=DAILY\r\n")).isEqualTo(1 + 2_131);
+        assertThat(bound.apply("20260301T020000", "RRULE:FREQ=DAILY;COUNT=2\r\n")).isEqualTo(1 + 2_002);
+        assertThat(bound.apply("20260301T020000", "RRULE:FREQ=DAILY;COUNT=5000\r\n")).isEqualTo(1 + 2_131);
+        assertThat(bound.apply("20260301T020000", "RRULE:FREQ=MONTHLY;INTERVAL=2;BYDAY=1SU,-1SU\r\n"))
+                .isEqualTo(1 + 35 * 2);
+        assertThat(bound.apply("20260301T020000", "RRULE:FREQ=SECONDLY\r\n")).isGreaterThan(Ical4j.MAX_ZONE_ONSETS);
+        assertThat(bound.apply("20260301T020000", "RRULE:FREQ=YEARLY;INTERVAL=0\r\n")).isEqualTo(Long.MAX_VALUE);
+        assertThat(bound.apply("20260301T020000", "RRULE:BYMONTH=3\r\n")).isEqualTo(Long.MAX_VALUE);
+        assertThat(bound.apply("garbage", "")).isEqualTo(Long.MAX_VALUE);
+    }
+
+    // ---- recurrence expansion: bounded whatever the dates ----------------------------------------------------------
+
+    private static String event(String start, String end, String rule, String... more) {
+        StringBuilder lines = new StringBuilder();
+        for (String line : more) {
+            lines.append(line).append("\r\n");
+        }
+        return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTAMP:20260101T000000Z\r\n"
+                + "DTSTART:" + start + "\r\nDTEND:" + end + "\r\nRRULE:" + rule + "\r\n" + lines
+                + "END:VEVENT\r\nEND:VCALENDAR\r\n";
+    }
+
+    private static final Instant DAY = Instant.parse("2026-03-30T00:00:00Z");
+    private static final Instant NEXT_DAY = Instant.parse("2026-03-31T00:00:00Z");
+
+    /**
+     * CalendarCodecFuzzTest, crash-57c310c9: a 1.0 event from the year 26 to 2026 ({@code DTSTART:00260105T000000},
+     * {@code W1 MO 20260302T235959}). Asked whether it occurs on a day in 2026, ical4j stepped through 104,000 weeks
+     * from the year 26 and, since each occurrence lasts 2,000 years, returned 50,000 of them: 190 MB per question,
+     * 420 MB for the 282-byte item. Fixed in Expansion: one question steps through at most
+     * Expansion.MAX_CANDIDATES candidates (estimated beforehand) and expands at most Expansion.MAX_OCCURRENCES
+     * occurrences; a rule beyond that occurs wherever its bounds allow.
+     */
+    @Test
+    void recurrenceExpansionIsBoundedWhateverTheDates() {
+        String crash = crlf("BEGIN:VCALENDAR", "VERSION:1.0", "BEGIN:VEVENT", "UID:e36@corpus.syncgw.io",
+                "DTSTART:00260105T000000", "DTEND:20260106T000000", "RRULE:W1 MO 20260302T235959",
+                "EXDATE:20260119T000000", "SUMMARY:Bin collection", "END:VEVENT", "END:VCALENDAR");
+        String dailyFromYear26 = event("00260105T090000", "00260105T100000", "FREQ=DAILY");
+        String tenDaysInYear26 = event("00260105T090000", "00260105T100000", "FREQ=DAILY;COUNT=10");
+        String yearlyEveryDay = event("00260105T090000", "00260105T100000", "FREQ=YEARLY;BYDAY=MO,TU,WE,TH,FR,SA,SU");
+        String weekly50000 = event("20260105T090000", "20260105T100000",
+                "FREQ=WEEKLY;COUNT=49999;BYDAY=MO,TU,WE,TH,FR,SA,SU");
+        String dailyButThatDay = event("20000101T090000", "20000101T100000", "FREQ=DAILY",
+                "EXDATE:20260330T090000");
+
+        assertThat(CODEC.occursBetween(crash, DAY, NEXT_DAY)).as("2,000 years long").isTrue();
+        assertThat(CODEC.occursBetween(dailyFromYear26, DAY, NEXT_DAY)).as("by its bounds: endless").isTrue();
+        assertThat(CODEC.occursBetween(tenDaysInYear26, DAY, NEXT_DAY)).as("COUNT=10: expanded whole").isFalse();
+        assertThat(CODEC.occursBetween(tenDaysInYear26, Instant.parse("0026-01-10T00:00:00Z"),
+                Instant.parse("0026-01-11T00:00:00Z"))).isTrue();
+        assertThat(CODEC.occursBetween(dailyButThatDay, DAY, NEXT_DAY)).as("26 years of days: exact").isFalse();
+        assertThat(CODEC.occursBetween(dailyButThatDay, NEXT_DAY, NEXT_DAY.plus(Duration.ofDays(1)))).isTrue();
+        assertThat(CODEC.window(weekly50000).orElseThrow().unbounded()).as("more than can be expanded").isTrue();
+        assertThat(CODEC.window(event("20260105T090000", "20260105T100000", "FREQ=DAILY;COUNT=3")).orElseThrow()
+                .lastEnd()).contains(Instant.parse("2026-01-07T10:00:00Z"));
+
+        for (String item : new String[] {crash, dailyFromYear26, tenDaysInYear26, yearlyEveryDay, weekly50000}) {
+            long bytes = allocatedBy(() -> {
+                CODEC.occursBetween(item, DAY, NEXT_DAY);
+                CODEC.occursBetween(item, Instant.parse("2000-01-01T00:00:00Z"), Instant.parse("2100-01-01T00:00:00Z"));
+                CODEC.window(item);
+                CODEC.convert(item, CalendarFormat.VCALENDAR_10);
+                CODEC.convert(item, CalendarFormat.ICALENDAR_20);
+            });
+            assertThat(bytes).as(item).isLessThan(64L << 20);
+        }
+    }
+
+    /**
+     * CalendarCodecFuzzTest, crash-208bf621: a 1.0 event from the year 26 matched to America/New_York gets a
+     * VTIMEZONE with the zone's whole history (240 transitions: the item needs them), and every reading of it by
+     * ical4j cost 5 MB. Part of that was ical4j building new lists of all its factories for every line; Ical4j.parse
+     * now gives it one list of each (the factories hold nothing but their names). The rest, about 17 KB per date
+     * ical4j parses, is ical4j's and bounded: no zone has more than about 310 transitions.
+     */
+    @Test
+    void ical4jParsesWithSharedFactories() throws Exception {
+        String lines = "X-A:b\r\n".repeat(250);
+        String text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\n" + lines
+                + "END:VEVENT\r\nEND:VCALENDAR\r\n";
+        Ical4j.parse(text);
+        long[] bytes = new long[1];
+        bytes[0] = allocatedBy(() -> {
+            try {
+                assertThat(Ical4j.parse(text).getComponents()).hasSize(1);
+            } catch (java.io.IOException | net.fortuna.ical4j.data.ParserException e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertThat(bytes[0]).as("250 lines (1.8 MB with ical4j's own suppliers)").isLessThan(1L << 20);
     }
 }

@@ -248,4 +248,50 @@ class VCardCodecConversionTest {
         }
         return out.toString();
     }
+
+    /**
+     * VCardCodecFuzzTest, crash-d10fad9f: 2.1 types are written bare ({@code ADR;HOME:}), but a type holding '='
+     * ({@code ADR;TYPE=HO=E:}) then read back as a parameter HO, and one that is an ENCODING or VALUE keyword
+     * ({@code TYPE="a,b"}: types A and B) as that parameter: the card changed, and so did its twin key. Such types,
+     * and the others of the line, keep {@code TYPE=}.
+     */
+    @Test
+    void typesThatCannotBeBareKeepTypeIn21() {
+        String[][] cases = {
+            {"ADR;TYPE=HO=E:;;Street 1;City;;00001;Country", "ADR;TYPE=HO=E:;;Street 1;City;;00001;Country"},
+            {"ADR;TYPE=\"home,b\":;;S;C;;1;X", "ADR;TYPE=HOME;TYPE=B:;;S;C;;1;X"},
+            {"ADR;TYPE=home,b=c:;;S;C;;1;X", "ADR;TYPE=HOME;TYPE=B=C:;;S;C;;1;X"},
+            {"TEL;TYPE=text,cell:+1 555", "TEL;TYPE=TEXT;TYPE=CELL:+1 555"},
+            {"TEL;TYPE=work,voice:+1 555", "TEL;WORK;VOICE:+1 555"},
+        };
+        for (String[] c : cases) {
+            String v30 = crlf("BEGIN:VCARD", "VERSION:3.0", c[0], "END:VCARD");
+            String v21 = text(codec.convert(v30, ContactFormat.VCARD_21));
+            assertThat(v21).as(c[0]).contains("\r\n" + c[1] + "\r\n");
+            String back = text(codec.convert(v21, ContactFormat.VCARD_30));
+            assertThat(codec.twinKey(v21)).as(c[0]).isEqualTo(codec.twinKey(v30)).isEqualTo(codec.twinKey(back));
+        }
+    }
+
+    /**
+     * VCardCodecFuzzTest, crash-9d4793fc: {@code X-A.B.C:x} reads as group X-A and property name "B.C", which
+     * ez-vcard's writer refuses ('.' in a name): the card passed in its own format but could not be converted. Such
+     * lines are dropped when converting, like nameless ones.
+     */
+    @Test
+    void linesWhosePropertyNameNoWriterTakesAreDropped() {
+        for (String version : new String[] {"2.1", "3.0"}) {
+            String card = crlf("BEGIN:VCARD", "VERSION:" + version, "FN:Anna", "X-A.B.C:dropped", "item1.X-D:kept",
+                    "\u2003X-E:dropped too", "TEL:+1 555 0100", "END:VCARD");
+            for (ContactFormat target : ContactFormat.values()) {
+                String out = text(codec.convert(card, target));
+                if (!target.equals(version.equals("2.1") ? ContactFormat.VCARD_21 : ContactFormat.VCARD_30)) {
+                    assertThat(out).as(version + " to " + target).doesNotContain("dropped")
+                            .contains("item1.X-D:kept", "FN:Anna");
+                }
+                assertThat(codec.convert(out, ContactFormat.VCARD_21)).isInstanceOf(ConversionResult.Converted.class);
+                assertThat(codec.convert(out, ContactFormat.VCARD_30)).isInstanceOf(ConversionResult.Converted.class);
+            }
+        }
+    }
 }

@@ -95,6 +95,53 @@ class VCardCodecTwinKeyTest {
         assertThat(CODEC.twinKey(b)).isNotEqualTo(CODEC.twinKey(c));
     }
 
+    /**
+     * VCardCodecFuzzTest, crash-78ee3b14: a 3.0 N with a list of middle names ({@code Paul,Peter}) is written to 2.1
+     * joined by a comma, which 2.1 reads as one name: the key of the 2.1 card differed from the 3.0 card's ("paul
+     * peter" against "paul,peter"), so a slow sync with a 2.1 phone would have duplicated the contact. A comma in a
+     * name now counts as a space.
+     */
+    @Test
+    void aListOfNamesHasTheSameKeyInBothFormats() {
+        String v30 = crlf("BEGIN:VCARD", "VERSION:3.0", "N:Doe;John;Paul,Peter;;", "FN:John Doe", "END:VCARD");
+        String v21 = text(CODEC.convert(v30, ContactFormat.VCARD_21));
+        assertThat(v21).contains("N:Doe;John;Paul,Peter;;");
+        String back = text(CODEC.convert(v21, ContactFormat.VCARD_30));
+        assertThat(CODEC.twinKey(v21)).isEqualTo(CODEC.twinKey(v30)).isEqualTo(CODEC.twinKey(back));
+        String escaped = crlf("BEGIN:VCARD", "VERSION:3.0", "N:Doe;John;Paul\\,Peter;;", "FN:John Doe", "END:VCARD");
+        assertThat(CODEC.twinKey(escaped)).isEqualTo(CODEC.twinKey(v30));
+        assertThat(CODEC.twinKey(v30)).isNotEqualTo(CODEC.twinKey(v30.replace("Paul,Peter", "Paul")));
+    }
+
+    /**
+     * VCardCodecFuzzTest, crash-f5ea05f8: a card keyed by its content with {@code ADR:;;Street ,;City;;1;X}. In 3.0
+     * the comma separates a list of streets, which 2.1 reads as one street "Street ,", written back in 3.0 as
+     * {@code Street \,}: the keys of the 3.0 and 2.1 cards differed. An escaped comma now counts as a comma.
+     */
+    @Test
+    void aListInAnAddressHasTheSameContentKeyInBothFormats() {
+        String v30 = crlf("BEGIN:VCARD", "VERSION:3.0", "ADR;TYPE=HOME:;;Street ,;City;;00001;Country", "END:VCARD");
+        String v21 = text(CODEC.convert(v30, ContactFormat.VCARD_21));
+        String back = text(CODEC.convert(v21, ContactFormat.VCARD_30));
+        assertThat(back).contains("Street \\,");
+        assertThat(CODEC.twinKey(v21)).startsWith("content").isEqualTo(CODEC.twinKey(v30))
+                .isEqualTo(CODEC.twinKey(back));
+    }
+
+    /**
+     * VCardCodecFuzzTest, crash-7f175310: the 2.1 writer puts the types of a line first, so a card keyed by its content
+     * whose 3.0 line had another parameter before its type got another key in 2.1. Parameters are sorted for the key.
+     */
+    @Test
+    void parameterOrderDoesNotChangeTheContentKey() {
+        String a = crlf("BEGIN:VCARD", "VERSION:3.0", "X-A;X-P=1;TYPE=work,home:v", "END:VCARD");
+        String b = crlf("BEGIN:VCARD", "VERSION:3.0", "X-A;TYPE=home;TYPE=work;X-P=1:v", "END:VCARD");
+        String v21 = text(CODEC.convert(a, ContactFormat.VCARD_21));
+        assertThat(v21).contains("X-A;WORK;HOME;X-P=1:v");
+        assertThat(CODEC.twinKey(a)).startsWith("content").isEqualTo(CODEC.twinKey(b)).isEqualTo(CODEC.twinKey(v21));
+        assertThat(CODEC.twinKey(a)).isNotEqualTo(CODEC.twinKey(a.replace("X-P=1", "X-P=2")));
+    }
+
     @Test
     void fallsBackToFnWhenNIsEmpty() {
         String fn = crlf("BEGIN:VCARD", "VERSION:3.0", "N:;;;;", "FN:Jürgen  Müller", "NOTE:a", "END:VCARD");
