@@ -185,10 +185,20 @@ public final class ClusterRouter implements AutoCloseable {
                 .then()
                 .onErrorResume(e -> {
                     if (!bodyRead.get() && !res.hasSentHeaders()) {
-                        LOG.warn("node '{}' unreachable ({}): taken for gone, request handled here", node.nodeId(),
-                                e.toString());
-                        markGone(node.nodeId());
-                        return here.get();
+                        // the node may have restarted at another address since the last heartbeat (its new
+                        // process holds the sessions it started since): look again before taking it for gone
+                        return refresh().onErrorResume(x -> Mono.empty()).then(Mono.defer(() -> {
+                            NodeDirectory.Node now = nodes.get().get(node.nodeId());
+                            if (now != null && !now.internalUrl().equals(node.internalUrl())) {
+                                LOG.info("node '{}' moved to {}: request forwarded there", node.nodeId(),
+                                        now.internalUrl());
+                                return forward(req, res, now, here);
+                            }
+                            LOG.warn("node '{}' unreachable ({}): taken for gone, request handled here",
+                                    node.nodeId(), e.toString());
+                            markGone(node.nodeId());
+                            return here.get();
+                        }));
                     }
                     LOG.warn("forwarding {} to node '{}' failed: {}", req.uri(), node.nodeId(), e.toString());
                     if (res.hasSentHeaders()) {
