@@ -115,6 +115,11 @@ public final class SessionMachine {
         this.credentials = credentials;
     }
 
+    /** The settings this machine runs with. */
+    public EngineConfig config() {
+        return config;
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // entry points
 

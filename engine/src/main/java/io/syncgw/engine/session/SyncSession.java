@@ -2,7 +2,10 @@ package io.syncgw.engine.session;
 
 import io.syncgw.codec.model.SyncMessage;
 import io.syncgw.engine.auth.PasswordHasher;
+import io.syncgw.engine.port.DeviceBusyException;
 import io.syncgw.engine.port.SyncStore;
+import io.syncgw.engine.port.WriteBatch;
+import io.syncgw.engine.port.WriteResult;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,6 +22,7 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class SyncSession {
     private static final Logger LOG = LoggerFactory.getLogger(SyncSession.class);
+    private static final long BUSY_RETRY_MILLIS = 250;
 
     private final SessionState state;
     private final SessionMachine machine;
@@ -129,6 +133,27 @@ public final class SyncSession {
         }
     }
 
+    /**
+     * Writes {@code batch}; when it claims the device and another session holds it, tries again every
+     * {@value #BUSY_RETRY_MILLIS} ms for up to {@link io.syncgw.engine.EngineConfig#deviceBusyWait()}. A holder that
+     * went silent (its node was killed, its connection cut, its client gave up) lets go when its lease lapses, so the
+     * client's next session goes on after a short wait instead of being told busy; a holder still talking renews its
+     * lease and the claim is refused in the end. Between tries nothing is held: each try is its own transaction and a
+     * refused one wrote nothing.
+     */
+    private Mono<WriteResult> waitingForTheDevice(WriteBatch batch) {
+        Mono<WriteResult> write = store.write(batch);
+        java.time.Duration wait = machine.config().deviceBusyWait();
+        if (batch.lease() == null || batch.lease().kind() != WriteBatch.DeviceLease.Kind.CLAIM
+                || wait.toMillis() < BUSY_RETRY_MILLIS) {
+            return write;
+        }
+        return write.retryWhen(reactor.util.retry.Retry
+                .fixedDelay(wait.toMillis() / BUSY_RETRY_MILLIS, java.time.Duration.ofMillis(BUSY_RETRY_MILLIS))
+                .filter(DeviceBusyException.class::isInstance)
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+    }
+
     private Mono<Event> execute(Effect e) {
         if (e instanceof Effect.LookupAccount a) {
             return store.lookupAccount(a.login(), a.deviceUri()).map(Event.AccountLookedUp::new);
@@ -152,7 +177,7 @@ public final class SyncSession {
                     .map(f -> new Event.ItemsLookedUp(l.datastore(), f));
         }
         if (e instanceof Effect.Write w) {
-            return store.write(w.batch()).map(Event.Written::new);
+            return waitingForTheDevice(w.batch()).map(Event.Written::new);
         }
         if (e instanceof Effect.LoadPending p) {
             return store.pendingChanges(p.accountId(), p.deviceId(), p.datastore(), p.filter())

@@ -353,56 +353,106 @@ class DevicePolicyConversationTest {
 
     // ---------------------------------------------------------------------------------------------- busy device
 
-    @Test
-    void theSameDeviceTwiceAtOnceTheSecondIsToldItIsBusyAndNothingOfItIsApplied() throws Exception {
-        TestClient first = client("phone");
-        first.auth = TestClient.Auth.BASIC;
-        first.addLocal("a", card("First", null));
-        java.util.concurrent.CountDownLatch firstExchanged = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch goOn = new java.util.concurrent.CountDownLatch(1);
-        TestClient.Transport direct = TestClient.Transport.direct(engine::newSession);
-        TestClient.Transport paused = new TestClient.Transport() {
-            private int n;
+    /** A first session of "phone" that stops after its Sync was applied (it holds the device) until released. */
+    private static final class PausedSession implements AutoCloseable {
+        final java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch goOn = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CompletableFuture<TestClient.Result> running;
 
-            @Override
-            public byte[] exchange(byte[] message) {
-                byte[] reply = direct.exchange(message);
-                if (++n == 2) { // its Sync was applied: the session holds the device now
-                    firstExchanged.countDown();
-                    try {
-                        goOn.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+        PausedSession(SyncEngine engine) throws InterruptedException {
+            TestClient first = client("phone");
+            first.auth = TestClient.Auth.BASIC;
+            first.addLocal("a", card("First", null));
+            TestClient.Transport direct = TestClient.Transport.direct(engine::newSession);
+            TestClient.Transport paused = new TestClient.Transport() {
+                private int n;
+
+                @Override
+                public byte[] exchange(byte[] message) {
+                    byte[] reply = direct.exchange(message);
+                    if (++n == 2) { // its Sync was applied: the session holds the device now
+                        holding.countDown();
+                        try {
+                            goOn.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
                     }
+                    return reply;
                 }
-                return reply;
-            }
-        };
-        java.util.concurrent.CompletableFuture<TestClient.Result> running = java.util.concurrent.CompletableFuture
-                .supplyAsync(() -> first.syncOver(AlertCode.SLOW_SYNC, paused));
-        assertThat(firstExchanged.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            };
+            running = java.util.concurrent.CompletableFuture.supplyAsync(() -> first.syncOver(AlertCode.SLOW_SYNC,
+                    paused));
+            assertThat(holding.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
 
+        TestClient.Result finish() throws Exception {
+            goOn.countDown();
+            return running.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            goOn.countDown();
+        }
+    }
+
+    private static TestClient second() {
         TestClient second = client("phone");
         second.auth = TestClient.Auth.BASIC;
         second.addLocal("b", card("Second", null));
-        TestClient.Result busy = sync(second, AlertCode.SLOW_SYNC);
-        // its first message writes nothing of the device's sync state; the one with its Sync is refused whole
-        assertThat(busy.completed).isFalse();
-        SyncMessage refused = busy.replies.get(1); // the answer to its Sync; the session is over after it
-        assertThat(refused.commands()).filteredOn(c -> c instanceof Status s && s.cmd().equals("SyncHdr"))
-                .singleElement().satisfies(c -> {
-                    assertThat(((Status) c).code()).isEqualTo(503);
-                    assertThat(((Status) c).items().get(0).text())
-                            .contains("another sync of this device is in progress");
-                });
-        goOn.countDown();
-        assertThat(running.get(30, java.util.concurrent.TimeUnit.SECONDS).completed).isTrue();
-        assertThat(store.liveItems("alice", "contacts")).extracting(x -> x.content).singleElement().asString()
-                .contains("First");
-        // the first session completed and let go of the device: the second may sync now
-        TestClient.Result later = sync(second, AlertCode.SLOW_SYNC);
-        assertThat(later.completed).as(later.toString()).isTrue();
-        assertThat(store.liveItems("alice", "contacts")).hasSize(2);
+        return second;
+    }
+
+    @Test
+    void theSameDeviceTwiceAtOnceTheSecondIsToldItIsBusyAndNothingOfItIsApplied() throws Exception {
+        // the store's clock stands still: the first session's lease never lapses, as if it kept talking
+        engine = new SyncEngine(EngineConfig.DEFAULT.withClock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .withDeviceBusyWait(java.time.Duration.ofSeconds(1)), store, new SyncMlXmlEncoder(),
+                NonceSource.create(new byte[32]), InMemorySyncStore.TEST_CIPHER, Schedulers.immediate());
+        try (PausedSession first = new PausedSession(engine)) {
+            TestClient second = second();
+            TestClient.Result busy = sync(second, AlertCode.SLOW_SYNC);
+            // its first message writes nothing of the device's sync state; the one with its Sync waits for the device,
+            // tries again, and is refused whole
+            assertThat(busy.completed).isFalse();
+            assertThat(store.busyRefusals.get()).as("tries while waiting for the device").isGreaterThan(1);
+            SyncMessage refused = busy.replies.get(1); // the answer to its Sync; the session is over after it
+            assertThat(refused.commands()).filteredOn(c -> c instanceof Status s && s.cmd().equals("SyncHdr"))
+                    .singleElement().satisfies(c -> {
+                        assertThat(((Status) c).code()).isEqualTo(503);
+                        assertThat(((Status) c).items().get(0).text())
+                                .contains("another sync of this device is in progress");
+                    });
+            assertThat(first.finish().completed).isTrue();
+            assertThat(store.liveItems("alice", "contacts")).extracting(x -> x.content).singleElement().asString()
+                    .contains("First");
+            // the first session completed and let go of the device: the second may sync now
+            TestClient.Result later = sync(second, AlertCode.SLOW_SYNC);
+            assertThat(later.completed).as(later.toString()).isTrue();
+            assertThat(store.liveItems("alice", "contacts")).hasSize(2);
+        }
+    }
+
+    @Test
+    void aSessionThatWentSilentHoldingItsDeviceDelaysTheNextSessionOnlyUntilItsLeaseLapses() throws Exception {
+        // real time: the first session's lease (1 s) lapses while the second waits for the device (up to 3 s)
+        store.clock = Clock.systemUTC();
+        engine = new SyncEngine(EngineConfig.DEFAULT.withDeviceLease(java.time.Duration.ofSeconds(1))
+                .withDeviceBusyWait(java.time.Duration.ofSeconds(3)), store, new SyncMlXmlEncoder(),
+                NonceSource.create(new byte[32]), InMemorySyncStore.TEST_CIPHER, Schedulers.immediate());
+        try (PausedSession first = new PausedSession(engine)) {
+            // e.g. the node running the first session was killed: the client's next session comes through
+            TestClient.Result next = sync(second(), AlertCode.SLOW_SYNC);
+            assertThat(store.busyRefusals.get()).as("the device was still held when the next session wrote")
+                    .isPositive();
+            assertThat(next.completed).as(next.toString()).isTrue();
+            assertThat(store.liveItems("alice", "contacts")).extracting(x -> x.content).anySatisfy(
+                    c -> assertThat(c).contains("Second"));
+            // had the first session been alive after all, its next write finds the device free again and finishes
+            assertThat(first.finish().completed).isTrue();
+            assertThat(store.liveItems("alice", "contacts")).hasSize(2);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- next sync

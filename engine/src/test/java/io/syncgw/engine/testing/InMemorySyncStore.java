@@ -140,6 +140,8 @@ public final class InMemorySyncStore implements SyncStore {
     private final Map<String, List<String>> chunks = new HashMap<>();
     private final Map<String, java.time.Instant> chunkTimes = new HashMap<>();
     public java.time.Clock clock = java.time.Clock.systemUTC();
+    /** Writes refused because another session held the device. */
+    public final java.util.concurrent.atomic.AtomicInteger busyRefusals = new java.util.concurrent.atomic.AtomicInteger();
     private long nextId = 1;
     private long seq = 0;
     private volatile boolean unavailable;
@@ -358,6 +360,7 @@ public final class InMemorySyncStore implements SyncStore {
                         || device.sessionKey.equals(lease.key())
                         || device.sessionUntil == null || !device.sessionUntil.isAfter(now);
                 if (!free) {
+                    busyRefusals.incrementAndGet();
                     throw new io.syncgw.engine.port.DeviceBusyException(dev);
                 }
                 device.sessionKey = lease.key();
