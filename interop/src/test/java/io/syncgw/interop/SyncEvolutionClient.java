@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -34,7 +35,8 @@ import java.util.stream.Stream;
  *   DIR/data/{contacts,calendar,tasks}/   the file backend: one item per file, file name = LUID
  *   DIR/config, DIR/cache, DIR/share      XDG_CONFIG_HOME / XDG_CACHE_HOME / XDG_DATA_HOME (config, anchors, maps)
  *   DIR/home                              HOME
- *   DIR/logs/SyncEvolution-peer@client-YYYY-MM-DD-HH-MM[-a..]/   one directory per session (see README.md)
+ *   DIR/logs/SyncEvolution-peer@client-YYYY-MM-DD-HH-MM[-a..]/   the running session's directory (see README.md)
+ *   DIR/logs/done/NNNN-SyncEvolution-peer@client-.../              finished sessions, numbered in order
  *   DIR/last-sync.out                     console output of the latest session (also copied into its log dir)
  * </pre>
  *
@@ -247,6 +249,16 @@ public final class SyncEvolutionClient {
         Map<String, SyncResult.SourceResult> results = Map.of();
         if (session != null) {
             try {
+                // SyncEvolution suffixes the directories of sessions started within one minute -a, -b, ... and runs out
+                // of ASCII after -z (a name the JVM cannot open in the ASCII locale of CI): a finished session's
+                // directory moves out of its sight, so the next one starts again without a suffix
+                Path done = Files.createDirectories(logsDir().resolve("done"));
+                long n;
+                try (Stream<Path> finished = Files.list(done)) {
+                    n = finished.count() + 1;
+                }
+                session = Files.move(session, done.resolve(String.format(Locale.ROOT, "%04d-%s", n,
+                        session.getFileName())));
                 Files.writeString(session.resolve("console.txt"), console, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -19,7 +19,7 @@ import java.util.Optional;
  *                  (401, ...) or a Synthesis code (20043 transport, 22000 unexpected slow sync, ...); null when
  *                  the session wrote no status.ini
  * @param sources   per datastore, from {@code status.ini} ({@code source-<name>-...})
- * @param sessionDir the session's log directory ({@code logs/SyncEvolution-peer@client-<date>[-a..]/}), holding
+ * @param sessionDir the session's log directory ({@code logs/done/NNNN-SyncEvolution-peer@client-<date>[-a..]/}), holding
  *                  status.ini, syncevolution-log.html and, at loglevel 4, one XML file per SyncML message;
  *                  null when none was created
  * @param console   everything the client printed (stdout and stderr merged)

@@ -46,9 +46,20 @@ public final class SessionRegistry implements AutoCloseable {
     private final AtomicInteger expired = new AtomicInteger();
     private final Disposable sweeper;
 
+    /**
+     * How long after its sync completed a session may still hear from its client: SyncEvolution (and other Synthesis
+     * based clients) acknowledge the server's last package with one more message, sent at once. A node that exits
+     * before it arrives fails that session in the client's eyes although everything was committed.
+     */
+    static final Duration LAST_WORD = Duration.ofSeconds(3);
+
     private static final class Entry {
         final SyncSession session;
         volatile Instant finishedAt;
+        /** The sync completed (rather than failed) with the reply that finished the session. */
+        volatile boolean completed;
+        /** A message arrived after the one that finished the session (the client's acknowledgement). */
+        volatile boolean heardAfter;
         volatile String startKey;
 
         Entry(SyncSession session) {
@@ -150,7 +161,15 @@ public final class SessionRegistry implements AutoCloseable {
      */
     public boolean replied(String token, Effect.Outcome outcome) {
         Entry e = sessions.get(token);
-        if (e != null && outcome != Effect.Outcome.CONTINUE && e.finishedAt == null) {
+        if (e == null) {
+            return false;
+        }
+        if (e.finishedAt != null) {
+            e.heardAfter = true;
+            return false;
+        }
+        if (outcome != Effect.Outcome.CONTINUE) {
+            e.completed = outcome == Effect.Outcome.COMPLETED;
             e.finishedAt = clock.instant();
             return true;
         }
@@ -161,11 +180,16 @@ public final class SessionRegistry implements AutoCloseable {
         return sessions.size();
     }
 
-    /** Sessions that have not ended yet (finished ones are kept a while for replays). */
+    /**
+     * Sessions whose client may still send a message: those that have not ended, and those whose sync completed less
+     * than {@link #LAST_WORD} ago without the client's acknowledgement yet (finished ones are kept a while longer for
+     * replays, not counted here). A draining node waits for these.
+     */
     public int unfinished() {
+        Instant lastWordFrom = clock.instant().minus(LAST_WORD);
         int n = 0;
         for (Entry e : sessions.values()) {
-            if (e.finishedAt == null) {
+            if (e.finishedAt == null || e.completed && !e.heardAfter && e.finishedAt.isAfter(lastWordFrom)) {
                 n++;
             }
         }

@@ -130,6 +130,26 @@ class SessionRegistryTest {
     }
 
     @Test
+    void aDrainingNodeWaitsBrieflyForTheClientsAcknowledgementOfACompletedSync() {
+        String acked = registry.create("http://gw/sync").orElseThrow().token();
+        String silent = registry.create("http://gw/sync").orElseThrow().token();
+        String failed = registry.create("http://gw/sync").orElseThrow().token();
+        assertThat(registry.unfinished()).isEqualTo(3);
+        registry.replied(acked, Effect.Outcome.CONTINUE);
+        registry.replied(failed, Effect.Outcome.CONTINUE);
+        assertThat(registry.unfinished()).isEqualTo(3);
+        registry.replied(acked, Effect.Outcome.COMPLETED);
+        registry.replied(silent, Effect.Outcome.COMPLETED);
+        registry.replied(failed, Effect.Outcome.FAILED);
+        // completed: the client may still acknowledge the last package; a failed session has nothing more to say
+        assertThat(registry.unfinished()).isEqualTo(2);
+        registry.replied(acked, Effect.Outcome.COMPLETED); // the acknowledgement, answered
+        assertThat(registry.unfinished()).isEqualTo(1);
+        clock.advance(SessionRegistry.LAST_WORD.plusMillis(1));
+        assertThat(registry.unfinished()).as("a client that never acknowledges is not waited for").isZero();
+    }
+
+    @Test
     void aFullNodeRefusesNewSessions() {
         for (int i = 0; i < 3; i++) {
             assertThat(registry.create("http://gw/sync")).isPresent();
