@@ -55,6 +55,15 @@ import java.util.TreeMap;
  * <p>Instances are immutable and thread-safe; every call builds its own ez-vcard reader and writer.
  */
 public final class VCardCodec {
+    /** ez-vcard's scribes with TEL read without an exception per phone number; read-only once built. */
+    private static final ScribeIndex READ_SCRIBES = readScribes();
+
+    private static ScribeIndex readScribes() {
+        ScribeIndex index = new ScribeIndex();
+        index.register(new PlainTelephoneScribe());
+        return index;
+    }
+
 
     /** Default for {@link #maxInputBytes()}: 1 MiB. */
     public static final int DEFAULT_MAX_INPUT_BYTES = 1024 * 1024;
@@ -403,6 +412,7 @@ public final class VCardCodec {
 
     private static VCard read(String text, Charset quotedPrintableDefault) {
         try (VCardReader reader = new VCardReader(text)) {
+            reader.setScribeIndex(READ_SCRIBES);
             reader.setDefaultQuotedPrintableCharset(quotedPrintableDefault);
             return reader.readNext();
         } catch (IOException e) {
