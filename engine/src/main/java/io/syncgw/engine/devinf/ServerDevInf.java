@@ -22,7 +22,32 @@ public final class ServerDevInf {
     private static final ContentTypeRef ICAL_20 = new ContentTypeRef("text/calendar", "2.0");
     private static final ContentTypeRef VCAL_10 = new ContentTypeRef("text/x-vcalendar", "1.0");
 
+    /** Built device information by what it depends on; bounded, since DevID comes from what clients send. */
+    private static final java.util.Map<Key, DevInf> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int CACHE_LIMIT = 256;
+
+    private record Key(SyncMlVersion version, String serverUri, String softwareVersion, boolean ctCaps) {
+    }
+
     private ServerDevInf() {
+    }
+
+    /**
+     * {@link #build}, built once and shared: the model is immutable, and a session keeps its last reply (for resend
+     * replay), so every session answering a Get used to hold its own copy of some 140 CtCap properties. Which server
+     * URIs clients address is not up to us: beyond {@value #CACHE_LIMIT} of them, the rest are built each time.
+     */
+    public static DevInf of(SyncMlVersion version, String serverUri, String softwareVersion, boolean ctCaps) {
+        Key key = new Key(version, serverUri, softwareVersion, ctCaps);
+        DevInf cached = CACHE.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        DevInf built = build(version, serverUri, softwareVersion, ctCaps);
+        if (CACHE.size() < CACHE_LIMIT) {
+            CACHE.putIfAbsent(key, built);
+        }
+        return built;
     }
 
     /**

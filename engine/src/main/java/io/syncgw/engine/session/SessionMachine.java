@@ -100,6 +100,12 @@ public final class SessionMachine {
     private final NonceSource nonces;
     private final ItemContents contents;
     private final CredentialCipher credentials;
+    /**
+     * Encoded size of a Results carrying the server's shared device information ({@link ServerDevInf#of}), by
+     * instance: the same for every session but for the digits of its references. Bounded like that cache.
+     */
+    private final java.util.Map<DevInf, Integer> devInfSizes = java.util.Collections.synchronizedMap(
+            new java.util.IdentityHashMap<>());
 
     /**
      * @param credentials opens sealed passwords for the SyncML 1.0 MD5 digest; null when no key is configured
@@ -409,9 +415,6 @@ public final class SessionMachine {
         }
         w.written = true;
         if (s.stage == Stage.SERVER_SYNC) {
-            if (s.clientDevInf == null && !s.devInfLoadTried && s.device.devInfHash() != null) {
-                return new Effect.LoadDevInf(s.device.id());
-            }
             for (StoreSession st : s.stores.values()) {
                 if (!st.pendingLoaded) {
                     if (st.mode.serverSends() && st.serverSendsChanges) {
@@ -421,6 +424,12 @@ public final class SessionMachine {
                     }
                     st.pendingLoaded = true; // one-way from client: the server sends an empty Sync
                 }
+            }
+            if (s.clientDevInf == null && !s.devInfLoadTried && s.device.devInfHash() != null
+                    && s.stores.values().stream().anyMatch(st -> !st.outgoing.isEmpty() || st.partialOut != null)) {
+                // the stored DevInf says which format and properties the device takes: needed only to send it
+                // something (an idle session does without the read)
+                return new Effect.LoadDevInf(s.device.id());
             }
             if (w.chosen == null) {
                 w.chosen = chooseChanges(s);
@@ -486,8 +495,9 @@ public final class SessionMachine {
                         luids.add(luid);
                     }
                     String text = texts.get(i);
-                    if (st.mode.clientSendsAll() && !(ic instanceof Delete) && text != null) {
-                        // a large object's key is its whole text's, so a repeated slow sync finds its twin too
+                    if (text != null && (st.mode.clientSendsAll() ? !(ic instanceof Delete) : ic instanceof Add)) {
+                        // a large object's key is its whole text's, so a repeated slow sync finds its twin too; in a
+                        // normal sync only Adds look for a twin (among items the device is not known to hold)
                         twins.add(w.twinKeys.computeIfAbsent(i, x -> content(st).twinKey(text)));
                     }
                 }
@@ -714,10 +724,10 @@ public final class SessionMachine {
             java.util.function.Function<DevInf, Results> results = d -> new Results("1", msgRef, g.cmdId(),
                     Meta.ofType(devInfType), List.of(), List.of(), List.of(new Item(null, Location.of(uri), null, null,
                     null, new ItemData.DevInfData(d), false)));
-            DevInf mine = ServerDevInf.build(s.version, s.serverUri, config.serverVersion(), true);
-            if (encoder.sizeOf(results.apply(mine)) > s.clientMaxMsgSize / 2) {
+            DevInf mine = ServerDevInf.of(s.version, s.serverUri, config.serverVersion(), true);
+            if (devInfSize(mine, results) > s.clientMaxMsgSize / 2) {
                 // the CTCaps (optional, DevInf §5.3.8) would crowd out the rest of the reply of a small-message device
-                mine = ServerDevInf.build(s.version, s.serverUri, config.serverVersion(), false);
+                mine = ServerDevInf.of(s.version, s.serverUri, config.serverVersion(), false);
             }
             DevInf sent = mine;
             s.outbox.add(id -> new Results(id, msgRef, g.cmdId(), Meta.ofType(devInfType), List.of(), List.of(),
@@ -1111,7 +1121,11 @@ public final class SessionMachine {
             }
             return;
         }
-        if (st.mode.clientSendsAll()) {
+        if (st.mode.clientSendsAll() || isAdd) {
+            // an Add in a normal sync can be an item the server itself sent in an interrupted session whose Map never
+            // arrived: the device stored it and now reports it as its own new item. The twin (an item the device is
+            // not mapped to, with the same identity) is that item, or one another device added the same: either
+            // way, mapping instead of inserting keeps the account free of a duplicate, as in a slow sync
             TwinCandidate twinItem = twinFor(facts, st, twin, hash);
             if (twinItem != null) {
                 st.matchedItems.add(twinItem.itemId());
@@ -1578,7 +1592,7 @@ public final class SessionMachine {
         if (room < 0 && !commands.isEmpty()) {
             return cmdId - 1; // not even an empty Sync fits: next message
         }
-        String wanted = deviceType(s, st);
+        String wanted = st.outgoing.isEmpty() && st.partialOut == null ? null : deviceType(s, st);
         List<Command> inner = new ArrayList<>();
         List<Sent> sent = new ArrayList<>();
         while (!st.outgoing.isEmpty()) {
@@ -1832,6 +1846,18 @@ public final class SessionMachine {
             return new WriteBatch.DeviceLease(WriteBatch.DeviceLease.Kind.RENEW, s.key, seconds);
         }
         return null;
+    }
+
+    private int devInfSize(DevInf d, java.util.function.Function<DevInf, Results> results) {
+        Integer known = devInfSizes.get(d);
+        if (known != null) {
+            return known;
+        }
+        int size = encoder.sizeOf(results.apply(d));
+        if (devInfSizes.size() < 512) {
+            devInfSizes.put(d, size);
+        }
+        return size;
     }
 
     /** A bug surfaced while handling {@code msg}: the session ends with 511 (server failure), writes rolled back. */

@@ -50,6 +50,34 @@ class ContactsConversationTest {
     }
 
     @Test
+    void anAddInANormalSyncOfAnItemTheAccountAlreadyHasForAnotherDeviceIsMappedNotDuplicated() {
+        // the device stored an item the server sent in a session whose Map never arrived (or it was typed in twice
+        // on two phones): its next normal sync reports it as its own new item
+        TestClient a = client("dev-a");
+        TestClient b = client("dev-b");
+        assertThat(sync(b, AlertCode.SLOW_SYNC).completed).isTrue();
+        a.addLocal("a-1.vcf", Cards.v30(1, 1));
+        a.addLocal("a-2.vcf", Cards.v30(2, 1));
+        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
+
+        b.addLocal("b-1.vcf", Cards.v30(1, 1)); // the same contact as a-1
+        b.addLocal("b-9.vcf", Cards.v30(9, 1)); // a new one
+        TestClient.Result r = sync(b, AlertCode.TWO_WAY);
+        assertThat(r.completed).as(r.toString()).isTrue();
+        assertThat(r.serverMode).isEqualTo(AlertCode.TWO_WAY);
+        assertThat(r.statusesForMyChanges).containsExactly(201, 201);
+        assertThat(r.receivedAdds).as("only a-2: a-1 is the device's b-1").isEqualTo(1);
+        assertThat(store.liveItems("alice", "contacts")).hasSize(3);
+        assertThat(b.items).hasSize(3);
+        // and the pairing holds: nothing more moves either way
+        TestClient.Result again = sync(b, AlertCode.TWO_WAY);
+        assertThat(again.receivedAdds + again.receivedReplaces + again.receivedDeletes).isZero();
+        TestClient.Result aAgain = sync(a, AlertCode.TWO_WAY);
+        assertThat(aAgain.receivedAdds).as("b-9 only").isEqualTo(1);
+        assertThat(aAgain.receivedReplaces + aAgain.receivedDeletes).isZero();
+    }
+
+    @Test
     void slowSyncRefreshTwoWayAndRepeatedSlowSync() {
         TestClient a = withCards(client("dev-a"), 200);
         TestClient.Result first = sync(a, AlertCode.SLOW_SYNC);

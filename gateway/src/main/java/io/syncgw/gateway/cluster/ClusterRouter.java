@@ -54,6 +54,7 @@ public final class ClusterRouter implements AutoCloseable {
     private final NodeDirectory directory;
     private final BooleanSupplier draining;
     private final AtomicReference<Map<String, NodeDirectory.Node>> nodes = new AtomicReference<>(Map.of());
+    private final AtomicReference<Instant> lastRefresh = new AtomicReference<>();
     private final HttpClient client;
     private final ConnectionProvider pool;
     private final Disposable beats;
@@ -99,8 +100,11 @@ public final class ClusterRouter implements AutoCloseable {
 
     private Mono<Void> refresh() {
         return directory.heartbeat(nodeId, internalUrl, draining.getAsBoolean())
-                .doOnNext(list -> nodes.set(list.stream().collect(Collectors.toUnmodifiableMap(
-                        NodeDirectory.Node::nodeId, n -> n))))
+                .doOnNext(list -> {
+                    nodes.set(list.stream().collect(Collectors.toUnmodifiableMap(NodeDirectory.Node::nodeId,
+                            n -> n)));
+                    lastRefresh.set(Instant.now());
+                })
                 .then();
     }
 
@@ -115,32 +119,48 @@ public final class ClusterRouter implements AutoCloseable {
 
     /**
      * Where a request must go instead of being handled here: the live owner of its session, or (while this node
-     * drains) a live peer for a new session. Empty: handle it here.
+     * drains) a live peer for a new session. Empty: handle it here. An owner this node does not see alive is looked
+     * up again first (at most once a second): it may have restarted since the last heartbeat, and its new process
+     * holds the sessions it started since; taking it for gone would answer them "unknown session".
      */
-    public Optional<NodeDirectory.Node> route(HttpServerRequest req) {
+    public Mono<Optional<NodeDirectory.Node>> route(HttpServerRequest req) {
         if (req.requestHeaders().contains(FORWARDED_BY)) {
-            return Optional.empty();
+            return Mono.just(Optional.empty());
         }
         String token = new QueryStringDecoder(req.uri()).parameters().getOrDefault("s", List.of()).stream()
                 .findFirst().orElse(null);
-        Instant now = Instant.now();
         if (token == null) {
-            return draining.getAsBoolean() ? peerForNewSession(now) : Optional.empty();
+            return Mono.just(draining.getAsBoolean() ? peerForNewSession(Instant.now()) : Optional.empty());
         }
         int dot = token.indexOf('.');
         if (dot <= 0) {
-            return Optional.empty();
+            return Mono.just(Optional.empty());
         }
         String owner = token.substring(0, dot);
         if (owner.equals(nodeId)) {
-            return Optional.empty();
+            return Mono.just(Optional.empty());
         }
         NodeDirectory.Node n = nodes.get().get(owner);
-        if (n == null || !n.alive(now, MAX_SILENCE)) {
-            LOG.info("session of node '{}', which is gone: handled here", owner);
-            return Optional.empty();
+        if (n != null && n.alive(Instant.now(), MAX_SILENCE)) {
+            return Mono.just(Optional.of(n));
         }
-        return Optional.of(n);
+        return freshNodes().map(m -> {
+            NodeDirectory.Node now = m.get(owner);
+            if (now == null || !now.alive(Instant.now(), MAX_SILENCE)) {
+                LOG.info("session of node '{}', which is gone: handled here", owner);
+                return Optional.empty();
+            }
+            return Optional.of(now);
+        });
+    }
+
+    /** The directory as the database has it now, unless it was read less than a second ago. */
+    private Mono<Map<String, NodeDirectory.Node>> freshNodes() {
+        Instant last = lastRefresh.get();
+        if (last != null && last.plus(Duration.ofSeconds(1)).isAfter(Instant.now())) {
+            return Mono.just(nodes.get());
+        }
+        return refresh().onErrorResume(e -> Mono.empty()).then(Mono.fromSupplier(nodes::get));
     }
 
     private Optional<NodeDirectory.Node> peerForNewSession(Instant now) {

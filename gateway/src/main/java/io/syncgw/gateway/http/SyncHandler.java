@@ -93,11 +93,13 @@ public final class SyncHandler {
 
     public Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
         if (router != null) {
-            var node = router.route(req);
-            if (node.isPresent()) {
-                metrics.forwarded();
-                return router.forward(req, res, node.get(), () -> Mono.from(handleHere(req, res)));
-            }
+            return router.route(req).flatMap(node -> {
+                if (node.isPresent()) {
+                    metrics.forwarded();
+                    return router.forward(req, res, node.get(), () -> Mono.from(handleHere(req, res)));
+                }
+                return Mono.from(handleHere(req, res));
+            });
         }
         return handleHere(req, res);
     }
