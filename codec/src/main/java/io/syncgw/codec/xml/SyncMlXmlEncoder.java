@@ -28,7 +28,8 @@ public final class SyncMlXmlEncoder implements SyncMlEncoder {
 
     @Override
     public byte[] encode(SyncMessage message) {
-        XmlOutput out = new XmlOutput(1024);
+        // most replies fit: growing by copying from a small buffer was the encoder's main cost
+        XmlOutput out = new XmlOutput(8192);
         XmlElementSink sink = new XmlElementSink(out, null);
         SyncMlWriter.envelopeStart(sink, message.header());
         for (Command c : message.commands()) {
@@ -40,7 +41,7 @@ public final class SyncMlXmlEncoder implements SyncMlEncoder {
 
     @Override
     public int envelopeSize(SyncHeader header, boolean fin) {
-        XmlOutput out = new XmlOutput(512);
+        XmlOutput out = XmlOutput.counter();
         XmlElementSink sink = new XmlElementSink(out, null);
         SyncMlWriter.envelopeStart(sink, header);
         SyncMlWriter.envelopeEnd(sink, fin);
@@ -49,7 +50,7 @@ public final class SyncMlXmlEncoder implements SyncMlEncoder {
 
     @Override
     public int sizeOf(Command command) {
-        XmlOutput out = new XmlOutput(256);
+        XmlOutput out = XmlOutput.counter();
         SyncMlWriter.command(new XmlElementSink(out, Vocabulary.SYNCML), command); // as written inside SyncBody
         return out.size();
     }

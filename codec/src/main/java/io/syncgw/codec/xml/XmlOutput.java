@@ -16,9 +16,22 @@ final class XmlOutput {
 
     private byte[] buf;
     private int len;
+    /** Only counts what would be written (for sizing commands): no buffer at all. */
+    private final boolean counting;
 
     XmlOutput(int initialCapacity) {
         buf = new byte[Math.max(64, initialCapacity)];
+        counting = false;
+    }
+
+    private XmlOutput() {
+        buf = null;
+        counting = true;
+    }
+
+    /** An output that keeps nothing and only counts the bytes written: {@link #size()} is what it would hold. */
+    static XmlOutput counter() {
+        return new XmlOutput();
     }
 
     int size() {
@@ -26,10 +39,17 @@ final class XmlOutput {
     }
 
     byte[] toByteArray() {
-        return Arrays.copyOf(buf, len);
+        if (counting) {
+            throw new IllegalStateException("a counting output holds no bytes");
+        }
+        return len == buf.length ? buf : Arrays.copyOf(buf, len);
     }
 
     XmlOutput raw(String ascii) {
+        if (counting) {
+            len += ascii.length();
+            return this;
+        }
         ensure(ascii.length());
         for (int i = 0; i < ascii.length(); i++) {
             buf[len++] = (byte) ascii.charAt(i);
@@ -86,6 +106,10 @@ final class XmlOutput {
     }
 
     private void writeChars(String s, boolean escape) {
+        if (counting) {
+            len += encodedLength(s, escape);
+            return;
+        }
         int n = s.length();
         ensure(n);
         for (int i = 0; i < n; i++) {
@@ -125,6 +149,34 @@ final class XmlOutput {
                 buf[len++] = (byte) (0x80 | (c & 0x3F));
             }
         }
+    }
+
+    /** What {@link #writeChars} writes for {@code s}, in bytes: the same cases, counted. */
+    private static int encodedLength(String s, boolean escape) {
+        int n = s.length();
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                    total += REPLACEMENT.length;
+                } else if (escape && (c == '<' || c == '>')) {
+                    total += 4;
+                } else if (escape && (c == '&' || c == '\r')) {
+                    total += 5;
+                } else {
+                    total++;
+                }
+            } else if (c < 0x800) {
+                total += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+                total += 4;
+            } else {
+                total += 3; // the replacement character for a lone surrogate or U+FFFE/U+FFFF is 3 bytes too
+            }
+        }
+        return total;
     }
 
     private void bytes(byte[] b) {
