@@ -67,7 +67,11 @@ final class BatchWriter {
         WriteBatch.DeviceLease lease = b.lease();
         boolean claims = lease != null && lease.kind() != WriteBatch.DeviceLease.Kind.RELEASE;
         WriteBatch.DevInfUpdate d = b.devInf();
-        if (claims) {
+        // a claim for no time at all by the completing batch, with nothing of the device to update: checked by the
+        // anchor commit itself (an idle sync then writes in one statement, without a transaction)
+        boolean claimWithAnchors = claims && lease.kind() == WriteBatch.DeviceLease.Kind.CLAIM && lease.seconds() == 0
+                && b.nonce() == null && d == null && !b.anchors().isEmpty();
+        if (claims && !claimWithAnchors) {
             // first: a device held by another session refuses the whole batch before anything is written
             step(1, c -> Sql.update(c, StoreSql.CLAIM_DEVICE, acc, dev, Sql.text(b.nonce()),
                     Sql.text(d == null ? null : d.xml()), Sql.text(d == null ? null : d.hash()),
@@ -162,7 +166,15 @@ final class BatchWriter {
                         luids.toArray(String[]::new)));
             }
         }
-        if (!b.anchors().isEmpty()) {
+        if (claimWithAnchors) {
+            List<WriteBatch.AnchorCommit> a = b.anchors();
+            step(1, c -> Sql.update(c, StoreSql.CLAIM_AND_COMMIT_ANCHORS, dev,
+                    a.stream().map(WriteBatch.AnchorCommit::datastore).toArray(String[]::new),
+                    a.stream().map(WriteBatch.AnchorCommit::clientNext).toArray(String[]::new),
+                    a.stream().map(WriteBatch.AnchorCommit::serverNext).toArray(String[]::new),
+                    lease.key(), acc)
+                    .flatMap(n -> n == 0 ? Mono.error(new DeviceBusyException(dev)) : Mono.just(n)));
+        } else if (!b.anchors().isEmpty()) {
             List<WriteBatch.AnchorCommit> a = b.anchors();
             String releasing = lease != null && lease.kind() == WriteBatch.DeviceLease.Kind.RELEASE ? lease.key()
                     : null;

@@ -417,6 +417,27 @@ final class StoreSql {
                 client_prev = sync_anchor.client_next, client_next = excluded.client_next,
                 server_next = excluded.server_next, completed_at = excluded.completed_at""";
 
+    /**
+     * {@link #COMMIT_ANCHORS} for a session whose completing message is also its first to hold the device (an idle
+     * sync: nothing else written): the device ($1 of account $6) is taken for session $5 and let go in the same
+     * statement, and nothing is committed when another session holds it (no row: the batch is refused as busy). One
+     * statement instead of a transaction around a claim and the commit.
+     */
+    static final String CLAIM_AND_COMMIT_ANCHORS = """
+            with claimed as (
+                update device set last_sync = now(), last_seen = now(), session_key = $5, session_until = null
+                where id = $1 and account_id = $6
+                  and (session_key is null or session_key = $5 or session_until is null or session_until <= now())
+                returning id
+            )
+            insert into sync_anchor (device_id, datastore, client_next, client_prev, server_next, completed_at)
+            select $1, a.datastore, a.client_next, null, a.server_next, now()
+            from unnest($2::text[], $3::text[], $4::text[]) as a(datastore, client_next, server_next)
+            where exists (select 1 from claimed)
+            on conflict (device_id, datastore) do update set
+                client_prev = sync_anchor.client_next, client_next = excluded.client_next,
+                server_next = excluded.server_next, completed_at = excluded.completed_at""";
+
     /** Drops the spooled chunks of objects: $2 datastores and $3 LUIDs, pairwise. */
     static final String DISCARD_CHUNKS = """
             delete from item_chunk c using unnest($2::text[], $3::text[]) as d(datastore, luid)

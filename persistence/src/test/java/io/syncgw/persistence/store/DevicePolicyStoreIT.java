@@ -240,6 +240,35 @@ class DevicePolicyStoreIT {
         write(leased(dev, WriteBatch.DeviceLease.Kind.CLAIM, "s5"));
     }
 
+    /** The completing batch of a session that never held the device: its anchors, claimed for no time at all. */
+    private WriteBatch completing(long dev, String key, String clientNext) {
+        return new WriteBatch(acc, dev, null, null, List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(), List.of(), List.of(), List.of(new WriteBatch.AnchorCommit("contacts", clientNext, "s-" + key)),
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), false,
+                new WriteBatch.DeviceLease(WriteBatch.DeviceLease.Kind.CLAIM, key, 0));
+    }
+
+    private String clientAnchor(long dev) {
+        io.syncgw.engine.port.StoredAnchor a = store.loadAnchors(dev).block(T).get("contacts");
+        return a == null ? null : a.clientNext();
+    }
+
+    @Test
+    void anIdleSessionsAnchorsAreCommittedOnlyWhileNoOtherSessionHoldsTheDevice() {
+        long dev = device(register("idle", 4)).id();
+        write(completing(dev, "s1", "c1"));
+        assertThat(clientAnchor(dev)).isEqualTo("c1");
+        write(leased(dev, WriteBatch.DeviceLease.Kind.CLAIM, "s2")); // another session of the device holds it
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> write(completing(dev, "s3", "c3")))
+                .isInstanceOf(io.syncgw.engine.port.DeviceBusyException.class);
+        assertThat(clientAnchor(dev)).as("nothing of the refused batch committed").isEqualTo("c1");
+        write(leased(dev, WriteBatch.DeviceLease.Kind.RELEASE, "s2"));
+        write(completing(dev, "s4", "c4"));
+        assertThat(clientAnchor(dev)).isEqualTo("c4");
+        // it let go at once: the next session claims without waiting
+        write(leased(dev, WriteBatch.DeviceLease.Kind.CLAIM, "s5"));
+    }
+
     @Test
     void categoriesAndSpansAreStoredWithTheItems() {
         long a = device(register("a", 4)).id();
