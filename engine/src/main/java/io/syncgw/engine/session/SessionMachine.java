@@ -106,6 +106,13 @@ public final class SessionMachine {
      */
     private final java.util.Map<DevInf, Integer> devInfSizes = java.util.Collections.synchronizedMap(
             new java.util.IdentityHashMap<>());
+    /**
+     * Devices' stored DevInf by its hash (the device row carries the hash): phones of one model and firmware send the
+     * same document, so a node reads and parses each only once instead of once per session. Bounded; once full, the
+     * rest are read each time.
+     */
+    private final java.util.Map<String, DevInf> devInfByHash = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int DEVINF_CACHE_LIMIT = 512;
 
     /**
      * @param credentials opens sealed passwords for the SyncML 1.0 MD5 digest; null when no key is configured
@@ -201,6 +208,9 @@ public final class SessionMachine {
         if (e instanceof Event.DevInfLoaded d) {
             s.devInfLoadTried = true;
             s.clientDevInf = DevInfXml.read(d.xml()).orElse(null);
+            if (s.clientDevInf != null && d.xml() != null) {
+                cacheDevInf(ContentHash.of(d.xml()), s.clientDevInf);
+            }
             return advance(s);
         }
         if (e instanceof Event.ItemsLookedUp l) {
@@ -425,8 +435,8 @@ public final class SessionMachine {
                     st.pendingLoaded = true; // one-way from client: the server sends an empty Sync
                 }
             }
-            if (s.clientDevInf == null && !s.devInfLoadTried && s.device.devInfHash() != null
-                    && s.stores.values().stream().anyMatch(st -> !st.outgoing.isEmpty() || st.partialOut != null)) {
+            if (s.stores.values().stream().anyMatch(st -> !st.outgoing.isEmpty() || st.partialOut != null)
+                    && needsStoredDevInf(s)) {
                 // the stored DevInf says which format and properties the device takes: needed only to send it
                 // something (an idle session does without the read)
                 return new Effect.LoadDevInf(s.device.id());
@@ -600,7 +610,7 @@ public final class SessionMachine {
             w.mergeBases = Map.of();
             return null;
         }
-        if (s.clientDevInf == null && !s.devInfLoadTried && s.device.devInfHash() != null) {
+        if (needsStoredDevInf(s)) {
             return new Effect.LoadDevInf(s.device.id());
         }
         w.loadingMergeBases = true;
@@ -821,10 +831,31 @@ public final class SessionMachine {
                 : c instanceof Put p && p.noResp();
     }
 
+    private void cacheDevInf(String hash, DevInf d) {
+        if (devInfByHash.size() < DEVINF_CACHE_LIMIT) {
+            devInfByHash.putIfAbsent(hash, d);
+        }
+    }
+
+    /** True when the device's stored DevInf must be read: not sent in this session, not read yet, not cached. */
+    private boolean needsStoredDevInf(SessionState s) {
+        if (s.clientDevInf != null || s.devInfLoadTried || s.device.devInfHash() == null) {
+            return false;
+        }
+        DevInf cached = devInfByHash.get(s.device.devInfHash());
+        if (cached != null) {
+            s.clientDevInf = cached;
+            s.devInfLoadTried = true;
+            return false;
+        }
+        return true;
+    }
+
     private void rememberDevInf(SessionState s, DevInf d) {
         s.clientDevInf = d;
         String xml = DevInfXml.write(d);
         String hash = ContentHash.of(xml);
+        cacheDevInf(hash, d);
         if (!hash.equals(s.device.devInfHash())) {
             s.work.batch.devInf = new WriteBatch.DevInfUpdate(xml, hash, d.man(), d.mod());
         }
