@@ -28,7 +28,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <p>Knobs: kind (idle), users (32), rate (none), duration (60 s), ramp (10 s), accounts (users * 3 idle, users *
  * 2 standard), seed (40 contacts), thinkMin/thinkMax (0/0 ms), basicAuth (0: MD5, as SyncEvolution; basic auth
- * costs a PBKDF2 check per session), smallPhones (0).
+ * costs a PBKDF2 check per session), smallPhones (0), warmup (0 s: the same sessions, not measured, before the
+ * measured phase, so that a cold gateway's JIT compilation does not count).
  * Checks: per account the server holds what its devices created and kept.
  */
 public class ThroughputSimulation extends HandsetSimulation {
@@ -50,7 +51,9 @@ public class ThroughputSimulation extends HandsetSimulation {
             }
         });
         var think = think(Knobs.integer("thinkMin", 0), Knobs.integer("thinkMax", 0));
-        ScenarioBuilder load;
+        // the scenario, measured or not (a warm-up runs the same sessions before the measurement, so that the
+        // gateway's JIT has compiled what the measured phase runs)
+        java.util.function.Function<Boolean, ScenarioBuilder> scenarioOf;
         if (standard) {
             // a user takes an account (its phone and desktop) and runs both sessions, phone first; the phone is
             // back in the pool only when its desktop is done, so no handset ever runs two sessions at once
@@ -65,27 +68,41 @@ public class ThroughputSimulation extends HandsetSimulation {
                     deskOf.put(d.login, d);
                 }
             }
-            load = scenario("standard two-way").exec(syncSession(s -> phones.poll(), d -> { }, d -> {
-                d.addContacts(5, 0);
-                d.modifyContacts(8);
-                d.deleteContacts(2, 20);
-            }, AlertCode.TWO_WAY, true, think).doIf(s -> s.get("device") instanceof Device).then(
+            scenarioOf = m -> scenario(m ? "standard two-way" : "standard two-way (warm-up)").exec(syncSession(
+                    s -> phones.poll(), d -> { }, d -> {
+                        d.addContacts(5, 0);
+                        d.modifyContacts(8);
+                        d.deleteContacts(2, 20);
+                    }, AlertCode.TWO_WAY, m, think).doIf(s -> s.get("device") instanceof Device).then(
                     syncSession(s -> deskOf.get(((Device) s.get("device")).login),
                             d -> phones.add(phoneOf.get(d.login)), d -> {
                                 d.addContacts(2, 0);
                                 d.modifyContacts(2);
                                 d.deleteContacts(1, 5);
-                            }, AlertCode.TWO_WAY, true, think)));
+                            }, AlertCode.TWO_WAY, m, think)));
         } else {
-            load = scenario("idle two-way").exec(syncSession(idle, d -> { }, AlertCode.TWO_WAY, true, think));
+            scenarioOf = m -> scenario(m ? "idle two-way" : "idle two-way (warm-up)")
+                    .exec(syncSession(idle, d -> { }, AlertCode.TWO_WAY, m, think));
         }
-        PopulationBuilder measured = rate > 0
-                ? load.injectOpen(constantUsersPerSec(standard ? rate / 2 : rate).during(Knobs.seconds("duration", 60)))
-                : load.injectClosed(rampConcurrentUsers(0).to(users).during(Knobs.seconds("ramp", 10)),
-                        constantConcurrentUsers(users).during(Knobs.seconds("duration", 60)));
+        PopulationBuilder measured = phase(scenarioOf.apply(true), rate, standard, users,
+                Knobs.seconds("duration", 60));
+        int warmup = Knobs.integer("warmup", 0);
+        if (warmup > 0) {
+            measured = phase(scenarioOf.apply(false), rate, standard, users, java.time.Duration.ofSeconds(warmup))
+                    .andThen(measured);
+        }
         setUp(register
                 .andThen(measured.andThen(serverCheck(() -> contactsCheck(false)).injectOpen(atOnceUsers(1)))))
                 .protocols(protocol)
                 .assertions(global().failedRequests().count().is(0L));
+    }
+
+    /** Open model at {@code rate} sessions/s, or closed with {@code users} back to back, for {@code length}. */
+    private static PopulationBuilder phase(ScenarioBuilder load, double rate, boolean standard, int users,
+                                           java.time.Duration length) {
+        return rate > 0
+                ? load.injectOpen(constantUsersPerSec(standard ? rate / 2 : rate).during(length))
+                : load.injectClosed(rampConcurrentUsers(0).to(users).during(Knobs.seconds("ramp", 10)),
+                        constantConcurrentUsers(users).during(length));
     }
 }
