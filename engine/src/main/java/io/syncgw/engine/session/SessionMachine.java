@@ -112,6 +112,7 @@ public final class SessionMachine {
      * rest are read each time.
      */
     private final java.util.Map<String, DevInf> devInfByHash = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Entries of each of the two DevInf caches above. */
     private static final int DEVINF_CACHE_LIMIT = 512;
 
     /**
@@ -837,7 +838,10 @@ public final class SessionMachine {
         }
     }
 
-    /** True when the device's stored DevInf must be read: not sent in this session, not read yet, not cached. */
+    /**
+     * True when the device's stored DevInf must be read (not sent in this session, not read yet, not cached); a
+     * cached one becomes the session's on the way.
+     */
     private boolean needsStoredDevInf(SessionState s) {
         if (s.clientDevInf != null || s.devInfLoadTried || s.device.devInfHash() == null) {
             return false;
@@ -1885,7 +1889,7 @@ public final class SessionMachine {
             return known;
         }
         int size = encoder.sizeOf(results.apply(d));
-        if (devInfSizes.size() < 512) {
+        if (devInfSizes.size() < DEVINF_CACHE_LIMIT) {
             devInfSizes.put(d, size);
         }
         return size;

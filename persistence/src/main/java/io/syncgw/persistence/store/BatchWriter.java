@@ -166,23 +166,21 @@ final class BatchWriter {
                         luids.toArray(String[]::new)));
             }
         }
-        if (claimWithAnchors) {
+        if (!b.anchors().isEmpty()) {
             List<WriteBatch.AnchorCommit> a = b.anchors();
-            step(1, c -> Sql.update(c, StoreSql.CLAIM_AND_COMMIT_ANCHORS, dev,
-                    a.stream().map(WriteBatch.AnchorCommit::datastore).toArray(String[]::new),
-                    a.stream().map(WriteBatch.AnchorCommit::clientNext).toArray(String[]::new),
-                    a.stream().map(WriteBatch.AnchorCommit::serverNext).toArray(String[]::new),
-                    lease.key(), acc)
-                    .flatMap(n -> n == 0 ? Mono.error(new DeviceBusyException(dev)) : Mono.just(n)));
-        } else if (!b.anchors().isEmpty()) {
-            List<WriteBatch.AnchorCommit> a = b.anchors();
-            String releasing = lease != null && lease.kind() == WriteBatch.DeviceLease.Kind.RELEASE ? lease.key()
-                    : null;
-            step(1, c -> Sql.update(c, StoreSql.COMMIT_ANCHORS, dev,
-                    a.stream().map(WriteBatch.AnchorCommit::datastore).toArray(String[]::new),
-                    a.stream().map(WriteBatch.AnchorCommit::clientNext).toArray(String[]::new),
-                    a.stream().map(WriteBatch.AnchorCommit::serverNext).toArray(String[]::new),
-                    Sql.text(releasing)));
+            String[] stores = a.stream().map(WriteBatch.AnchorCommit::datastore).toArray(String[]::new);
+            String[] clientNext = a.stream().map(WriteBatch.AnchorCommit::clientNext).toArray(String[]::new);
+            String[] serverNext = a.stream().map(WriteBatch.AnchorCommit::serverNext).toArray(String[]::new);
+            if (claimWithAnchors) {
+                step(1, c -> Sql.update(c, StoreSql.CLAIM_AND_COMMIT_ANCHORS, dev, stores, clientNext, serverNext,
+                        lease.key(), acc)
+                        .flatMap(n -> n == 0 ? Mono.error(new DeviceBusyException(dev)) : Mono.just(n)));
+            } else {
+                String releasing = lease != null && lease.kind() == WriteBatch.DeviceLease.Kind.RELEASE ? lease.key()
+                        : null;
+                step(1, c -> Sql.update(c, StoreSql.COMMIT_ANCHORS, dev, stores, clientNext, serverNext,
+                        Sql.text(releasing)));
+            }
         }
     }
 

@@ -410,12 +410,19 @@ final class StoreSql {
                     session_until = case when session_key = $5 then null else session_until end
                 where id = $1
             )
-            insert into sync_anchor (device_id, datastore, client_next, client_prev, server_next, completed_at)
-            select $1, a.datastore, a.client_next, null, a.server_next, now()
-            from unnest($2::text[], $3::text[], $4::text[]) as a(datastore, client_next, server_next)
-            on conflict (device_id, datastore) do update set
-                client_prev = sync_anchor.client_next, client_next = excluded.client_next,
-                server_next = excluded.server_next, completed_at = excluded.completed_at""";
+            """ + Anchors.UPSERT + "\n" + Anchors.ON_CONFLICT;
+
+    /** The anchor upsert both anchor commits share: $1 device, $2-$4 datastores, client and server next anchors. */
+    private static final class Anchors {
+        static final String UPSERT = """
+                insert into sync_anchor (device_id, datastore, client_next, client_prev, server_next, completed_at)
+                select $1, a.datastore, a.client_next, null, a.server_next, now()
+                from unnest($2::text[], $3::text[], $4::text[]) as a(datastore, client_next, server_next)""";
+        static final String ON_CONFLICT = """
+                on conflict (device_id, datastore) do update set
+                    client_prev = sync_anchor.client_next, client_next = excluded.client_next,
+                    server_next = excluded.server_next, completed_at = excluded.completed_at""";
+    }
 
     /**
      * {@link #COMMIT_ANCHORS} for a session whose completing message is also its first to hold the device (an idle
@@ -430,13 +437,7 @@ final class StoreSql {
                   and (session_key is null or session_key = $5 or session_until is null or session_until <= now())
                 returning id
             )
-            insert into sync_anchor (device_id, datastore, client_next, client_prev, server_next, completed_at)
-            select $1, a.datastore, a.client_next, null, a.server_next, now()
-            from unnest($2::text[], $3::text[], $4::text[]) as a(datastore, client_next, server_next)
-            where exists (select 1 from claimed)
-            on conflict (device_id, datastore) do update set
-                client_prev = sync_anchor.client_next, client_next = excluded.client_next,
-                server_next = excluded.server_next, completed_at = excluded.completed_at""";
+            """ + Anchors.UPSERT + "\nwhere exists (select 1 from claimed)\n" + Anchors.ON_CONFLICT;
 
     /** Drops the spooled chunks of objects: $2 datastores and $3 LUIDs, pairwise. */
     static final String DISCARD_CHUNKS = """
