@@ -27,6 +27,12 @@ final class TwinKey {
     /** Between parts of a section. Normalised parts hold no control characters, so neither separator can occur. */
     static final char PART = '\u001F';
 
+    /**
+     * The properties {@link #identity} reads (N, FN, ORG, TEL, EMAIL): a card reduced to these (and its BEGIN,
+     * VERSION and END) has the same identity key as the whole card.
+     */
+    static final java.util.Set<String> IDENTITY_PROPERTIES = java.util.Set.of("N", "FN", "ORG", "TEL", "EMAIL");
+
     /** Between sections. */
     static final char SECTION = '\u001E';
 
@@ -39,6 +45,29 @@ final class TwinKey {
      * @param canonicalLines renders a card as canonical 3.0 lines, for cards without name, phone or e-mail
      */
     static String of(VCard card, Function<VCard, List<String>> canonicalLines) {
+        String identity = identity(card);
+        if (identity != null) {
+            return identity;
+        }
+        StringBuilder key = new StringBuilder(64);
+        key.append("content");
+        SortedSet<String> lines = new TreeSet<>();
+        for (String line : canonicalLines.apply(withoutVolatile(card))) {
+            // a comma in a component of ADR or N is a list separator in 3.0 and text in 2.1, which 3.0 escapes
+            String normalised = normalise(line.replace("\\,", ","));
+            if (!normalised.isEmpty()) {
+                lines.add(normalised);
+            }
+        }
+        lines.forEach(line -> key.append(PART).append(line));
+        return key.toString();
+    }
+
+    /**
+     * The key from the identity properties alone ({@link #IDENTITY_PROPERTIES}), or {@code null} when the card has
+     * neither name, organisation, phone nor e-mail.
+     */
+    static String identity(VCard card) {
         String name = name(card);
         SortedSet<String> phones = new TreeSet<>();
         for (Telephone telephone : card.getTelephoneNumbers()) {
@@ -56,26 +85,158 @@ final class TwinKey {
                 emails.add(address);
             }
         }
-        StringBuilder key = new StringBuilder(64);
         if (name.isEmpty() && phones.isEmpty() && emails.isEmpty()) {
-            key.append("content");
-            SortedSet<String> lines = new TreeSet<>();
-            for (String line : canonicalLines.apply(withoutVolatile(card))) {
-                // a comma in a component of ADR or N is a list separator in 3.0 and text in 2.1, which 3.0 escapes
-                String normalised = normalise(line.replace("\\,", ","));
-                if (!normalised.isEmpty()) {
-                    lines.add(normalised);
-                }
-            }
-            lines.forEach(line -> key.append(PART).append(line));
-            return key.toString();
+            return null;
         }
+        return join(name, phones, emails);
+    }
+
+    private static String join(String name, SortedSet<String> phones, SortedSet<String> emails) {
+        StringBuilder key = new StringBuilder(64);
         key.append(name);
         key.append(SECTION).append("tel");
         phones.forEach(phone -> key.append(PART).append(phone));
         key.append(SECTION).append("email");
         emails.forEach(email -> key.append(PART).append(email));
         return key.toString();
+    }
+
+    /**
+     * The identity key of a card reduced to its identity lines ({@link VCardStructure#keep}) when every such line is
+     * plain: one physical line, no backslash, parameters only bare words or {@code TYPE=} word lists (no encoding,
+     * charset or value type), no comma in N or ORG (a 3.0 list) and no {@code tel:} URI. Such lines mean the same to
+     * every reader, so they are read here without ez-vcard, giving what {@link #identity} gives for the parsed card.
+     *
+     * @return the key; {@code null} when a line is not plain or the card has no identity (read the card then)
+     */
+    static String ofPlainLines(String reduced) {
+        String[] n = null;
+        String fn = null;
+        String org = null;
+        SortedSet<String> phones = new TreeSet<>();
+        SortedSet<String> emails = new TreeSet<>();
+        int at = 0;
+        int length = reduced.length();
+        while (at < length) {
+            int end = at;
+            while (end < length && reduced.charAt(end) != '\r' && reduced.charAt(end) != '\n') {
+                end++;
+            }
+            int next = end < length && reduced.charAt(end) == '\r' && end + 1 < length
+                    && reduced.charAt(end + 1) == '\n' ? end + 2 : end + 1;
+            String line = reduced.substring(at, end);
+            at = next;
+            if (line.isEmpty()) {
+                continue;
+            }
+            char first = line.charAt(0);
+            int colon = line.indexOf(':');
+            if (first == ' ' || first == '\t' || colon < 0 || line.indexOf('\\') >= 0) {
+                return null;
+            }
+            String header = line.substring(0, colon);
+            String value = line.substring(colon + 1);
+            int semicolon = header.indexOf(';');
+            String name = semicolon < 0 ? header : header.substring(0, semicolon);
+            name = name.substring(name.lastIndexOf('.') + 1).toUpperCase(Locale.ROOT);
+            if (name.equals("BEGIN") || name.equals("END") || name.equals("VERSION")) {
+                continue;
+            }
+            if (semicolon >= 0 && !plainParameters(header.substring(semicolon + 1))) {
+                return null;
+            }
+            switch (name) {
+                case "N" -> {
+                    if (value.indexOf(',') >= 0) {
+                        return null;
+                    }
+                    if (n == null) {
+                        n = value.split(";", -1);
+                    }
+                }
+                case "FN" -> {
+                    if (fn == null && !normalise(value).isEmpty()) {
+                        fn = normalise(value);
+                    }
+                }
+                case "ORG" -> {
+                    if (value.indexOf(',') >= 0) {
+                        return null;
+                    }
+                    if (org == null) {
+                        StringBuilder key = new StringBuilder("org");
+                        for (String unit : value.split(";", -1)) {
+                            String normalised = normalise(unit);
+                            if (!normalised.isEmpty()) {
+                                key.append(PART).append(normalised);
+                            }
+                        }
+                        if (key.length() > 3) {
+                            org = key.toString();
+                        }
+                    }
+                }
+                case "TEL" -> {
+                    if (value.regionMatches(true, 0, "tel:", 0, 4)) {
+                        return null;
+                    }
+                    String digits = digits(value);
+                    if (!digits.isEmpty()) {
+                        phones.add(digits);
+                    }
+                }
+                case "EMAIL" -> {
+                    String address = normalise(value);
+                    if (!address.isEmpty()) {
+                        emails.add(address);
+                    }
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        String name = "";
+        if (n != null) {
+            String family = normalise(n[0]);
+            String given = n.length > 1 ? normalise(n[1]) : "";
+            String middle = n.length > 2 ? normalise(n[2]) : "";
+            if (!(family.isEmpty() && given.isEmpty() && middle.isEmpty())) {
+                name = "n" + PART + family + PART + given + PART + middle;
+            }
+        }
+        if (name.isEmpty()) {
+            name = fn != null ? "fn" + PART + fn : org != null ? org : "";
+        }
+        if (name.isEmpty() && phones.isEmpty() && emails.isEmpty()) {
+            return null;
+        }
+        return join(name, phones, emails);
+    }
+
+    /** Bare words ({@code CELL}, {@code INTERNET}) and {@code TYPE=} word lists: nothing that changes a value. */
+    private static boolean plainParameters(String parameters) {
+        for (String parameter : parameters.split(";", -1)) {
+            int equals = parameter.indexOf('=');
+            String words = parameter;
+            if (equals >= 0) {
+                if (!parameter.substring(0, equals).equalsIgnoreCase("TYPE")) {
+                    return false;
+                }
+                words = parameter.substring(equals + 1);
+            }
+            if (words.isEmpty()) {
+                return false;
+            }
+            for (int i = 0; i < words.length(); i++) {
+                char c = words.charAt(i);
+                boolean letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+                if (!letter && !(c == ',' && equals >= 0)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** "n" + family, given, middle; else "fn" + FN; else "org" + ORG components; else "". */

@@ -194,15 +194,50 @@ public final class VCardCodec {
         String input = text == null ? "" : text;
         try {
             if (precheck(input) == null && VCardStructure.scan(input).valid()) {
-                VCard card = read(input);
-                if (card != null) {
-                    return TwinKey.of(card, VCardCodec::canonicalLines);
+                // the identity properties alone are parsed first: a card's notes, addresses and photo are most of
+                // its text and play no part in the key. Only when a dropped line could change how the kept ones
+                // decode (the quoted-printable charset is guessed for the whole card) is the whole card read.
+                VCardStructure.Reduced identity = VCardStructure.keep(VCardWire.indentBareBase64(input),
+                        TwinKey.IDENTITY_PROPERTIES);
+                if (identity != null
+                        && (!identity.quotedPrintableDropped() || !mentionsQuotedPrintable(identity.text()))) {
+                    String key = TwinKey.ofPlainLines(identity.text());
+                    if (key != null) {
+                        return key;
+                    }
+                    VCard reduced = read(identity.text());
+                    key = reduced == null ? null : TwinKey.identity(reduced);
+                    if (key != null) {
+                        return key;
+                    }
                 }
+                return wholeCardKey(input);
             }
         } catch (RuntimeException e) {
             // unreadable after all: keyed by its text below
         }
         return TwinKey.ofRawText(input);
+    }
+
+    /**
+     * What {@link #twinKey} returns, computed the long way: every property of the card parsed. The reference its
+     * fast path is tested against.
+     */
+    String wholeCardTwinKey(String text) {
+        String input = text == null ? "" : text;
+        try {
+            if (precheck(input) == null && VCardStructure.scan(input).valid()) {
+                return wholeCardKey(input);
+            }
+        } catch (RuntimeException e) {
+            // unreadable after all: keyed by its text below
+        }
+        return TwinKey.ofRawText(input);
+    }
+
+    private static String wholeCardKey(String input) {
+        VCard card = read(input);
+        return card != null ? TwinKey.of(card, VCardCodec::canonicalLines) : TwinKey.ofRawText(input);
     }
 
     /**

@@ -101,6 +101,73 @@ final class VCardStructure {
         return new Scan(version, null);
     }
 
+    /**
+     * The outer card of a text whose {@link #scan} is valid, reduced to its BEGIN, VERSION and END lines and the
+     * properties named (group prefix ignored) that belong to it, not to a nested card. Kept lines are copied
+     * verbatim, continuation lines and line ends included, so a reader parses them exactly as in the whole card.
+     *
+     * @param text  the card text
+     * @param names upper-case property names to keep
+     * @return the reduced card, and whether a dropped line was quoted-printable; {@code null} when a line folds onto
+     *         a blank line, which readers resolve differently
+     */
+    static Reduced keep(String text, java.util.Set<String> names) {
+        LogicalLines lines = new LogicalLines(text);
+        StringBuilder out = new StringBuilder(Math.min(text.length(), 512));
+        boolean quotedPrintableDropped = false;
+        int depth = 0;
+        int start = lines.pos;
+        for (String line = lines.next(); line != null; start = lines.pos, line = lines.next()) {
+            String trimmed = stripBlank(line);
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            if (isBlank(text.charAt(start)) && stripBlank(firstPhysical(text, start)).isEmpty()) {
+                return null; // a folded line after a blank one: ez-vcard appends it to the line before the blank
+            }
+            int colon = trimmed.indexOf(':');
+            String name = colon < 0 ? trimmed : propertyName(trimmed.substring(0, colon));
+            boolean vcardValue = colon >= 0 && trimmed.substring(colon + 1).strip().equalsIgnoreCase("VCARD");
+            boolean kept;
+            if (name.equals("BEGIN") && vcardValue) {
+                kept = ++depth == 1;
+            } else if (name.equals("END") && vcardValue) {
+                kept = depth-- == 1;
+            } else {
+                kept = depth == 1 && colon >= 0 && (name.equals("VERSION") || names.contains(name));
+                if (!kept && colon >= 0 && LogicalLines.isQuotedPrintable(trimmed.substring(0, colon))) {
+                    quotedPrintableDropped = true;
+                }
+            }
+            if (kept) {
+                out.append(text, start, lines.pos);
+                char last = out.charAt(out.length() - 1);
+                if (last != '\n' && last != '\r') {
+                    out.append("\r\n");
+                }
+            }
+        }
+        return new Reduced(out.toString(), quotedPrintableDropped);
+    }
+
+    private static String firstPhysical(String text, int start) {
+        int end = start;
+        while (end < text.length() && text.charAt(end) != '\r' && text.charAt(end) != '\n') {
+            end++;
+        }
+        return text.substring(start, end);
+    }
+
+    /**
+     * A card reduced by {@link #keep}.
+     *
+     * @param text                   the kept lines
+     * @param quotedPrintableDropped whether a dropped line was quoted-printable (its charset could have decided how a
+     *                               reader decodes the kept ones)
+     */
+    record Reduced(String text, boolean quotedPrintableDropped) {
+    }
+
     /** Upper-cased property name of a line's header, without group prefix and parameters. */
     private static String propertyName(String header) {
         int semicolon = header.indexOf(';');

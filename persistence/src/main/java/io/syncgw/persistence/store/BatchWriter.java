@@ -149,10 +149,6 @@ final class BatchWriter {
         }
         if (!b.checkpoints().isEmpty()) {
             List<WriteBatch.Checkpoint> cp = b.checkpoints();
-            step(1, c -> Sql.update(c, StoreSql.UPSERT_CHECKPOINTS, dev,
-                    cp.stream().map(WriteBatch.Checkpoint::datastore).toArray(String[]::new),
-                    cp.stream().map(WriteBatch.Checkpoint::mode).toArray(Integer[]::new),
-                    cp.stream().map(WriteBatch.Checkpoint::clientLast).toArray(String[]::new)));
             List<String> stores = new ArrayList<>();
             List<String> luids = new ArrayList<>();
             for (WriteBatch.Checkpoint p : cp) {
@@ -161,10 +157,11 @@ final class BatchWriter {
                     luids.add(luid);
                 }
             }
-            if (!luids.isEmpty()) {
-                step(1, c -> Sql.update(c, StoreSql.ADD_CHECKPOINT_LUIDS, dev, stores.toArray(String[]::new),
-                        luids.toArray(String[]::new)));
-            }
+            step(1, c -> Sql.update(c, StoreSql.UPSERT_CHECKPOINTS, dev,
+                    cp.stream().map(WriteBatch.Checkpoint::datastore).toArray(String[]::new),
+                    cp.stream().map(WriteBatch.Checkpoint::mode).toArray(Integer[]::new),
+                    cp.stream().map(WriteBatch.Checkpoint::clientLast).toArray(String[]::new),
+                    stores.toArray(String[]::new), luids.toArray(String[]::new)));
         }
         if (!b.anchors().isEmpty()) {
             List<WriteBatch.AnchorCommit> a = b.anchors();

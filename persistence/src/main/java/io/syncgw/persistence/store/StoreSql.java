@@ -73,8 +73,9 @@ final class StoreSql {
     static final String LOAD_ANCHORS = """
             select coalesce(a.datastore, r.datastore) as datastore, a.client_next, a.client_prev, a.server_next,
                    r.mode as resume_mode, r.client_last as resume_last,
-                   (select coalesce(array_agg(l.luid), '{}') from sync_resume_luid l
-                    where l.device_id = $1 and l.datastore = r.datastore) as resume_luids
+                   (select coalesce(array_agg(distinct l.luid), '{}')
+                    from sync_resume_batch b cross join unnest(b.luids) as l(luid)
+                    where b.device_id = $1 and b.datastore = r.datastore) as resume_luids
             from (select * from sync_anchor where device_id = $1) a
             full join (select * from sync_resume where device_id = $1) r on r.datastore = a.datastore""";
 
@@ -457,16 +458,20 @@ final class StoreSql {
 
     static final String CLEAR_CHECKPOINTS = "delete from sync_resume where device_id = $1 and datastore = any($2::text[])";
 
-    /** One row per checkpoint: mode and client Last are (re)set, the time refreshed. */
+    /**
+     * One row per checkpoint: mode and client Last are (re)set, the time refreshed; the LUIDs received with this
+     * message added as one array per datastore (the checkpoint row they hang on is inserted by the same statement:
+     * foreign keys are checked at its end).
+     */
     static final String UPSERT_CHECKPOINTS = """
-            insert into sync_resume (device_id, datastore, mode, client_last)
-            select $1, u.datastore, u.mode, u.client_last
-            from unnest($2::text[], $3::int[], $4::text[]) as u(datastore, mode, client_last)
-            on conflict (device_id, datastore) do update
-                set mode = excluded.mode, client_last = excluded.client_last, updated_at = now()""";
-
-    static final String ADD_CHECKPOINT_LUIDS = """
-            insert into sync_resume_luid (device_id, datastore, luid)
-            select $1, u.datastore, u.luid from unnest($2::text[], $3::text[]) as u(datastore, luid)
-            on conflict do nothing""";
+            with checkpoint as (
+                insert into sync_resume (device_id, datastore, mode, client_last)
+                select $1, u.datastore, u.mode, u.client_last
+                from unnest($2::text[], $3::int[], $4::text[]) as u(datastore, mode, client_last)
+                on conflict (device_id, datastore) do update
+                    set mode = excluded.mode, client_last = excluded.client_last, updated_at = now())
+            insert into sync_resume_batch (device_id, datastore, luids)
+            select $1, u.datastore, array_agg(u.luid)
+            from unnest($5::text[], $6::text[]) as u(datastore, luid)
+            group by u.datastore""";
 }
