@@ -8,6 +8,7 @@
 #                   [--gateway-opts "JVM OPTIONS"] [--gatling-heap 2g] [-Dknob=value ...]
 #
 #   SIMULATION: FirstSync | WorkingDay | MorningBurst | IdleHandsets | Throughput (or a simulation class name)
+#   LOADGEN_OPTS (environment): extra JVM options for the load generator, e.g. a JFR recording to profile it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -164,7 +165,8 @@ MON_PID=$!
 # ---- the simulation
 log "running $CLASS ${PROPS[*]:-}"
 set +e
-java -Xms512m "-Xmx$GATLING_HEAP" --add-opens=java.base/java.lang=ALL-UNNAMED -Dgatling.data.enableAnalytics=false \
+# shellcheck disable=SC2086 # LOADGEN_OPTS: extra JVM options for the load generator (e.g. a JFR recording)
+java -Xms512m "-Xmx$GATLING_HEAP" ${LOADGEN_OPTS:-} --add-opens=java.base/java.lang=ALL-UNNAMED -Dgatling.data.enableAnalytics=false \
   "-Dlogback.configurationFile=$ROOT/loadtest/src/test/resources/logback-test.xml" \
   -cp "$CP" "-Dsyncgw.url=http://127.0.0.1:$PORT/sync" "-Dsyncgw.jdbc=$JDBC" "-Dsyncgw.out=$RUN" \
   "-Dsyncgw.gatewayPid=$GW_PID" "-Dsyncgw.pgPid=$PG_PID" "${PROPS[@]}" \

@@ -304,8 +304,14 @@ final class TwinKey {
         if (stripped.startsWith("+")) {
             digits.append('+');
         }
-        stripped.codePoints().map(cp -> Character.digit(cp, 10)).filter(d -> d >= 0)
-                .forEach(d -> digits.append((char) ('0' + d)));
+        for (int i = 0; i < stripped.length(); ) {
+            int cp = stripped.codePointAt(i);
+            int d = Character.digit(cp, 10);
+            if (d >= 0) {
+                digits.append((char) ('0' + d));
+            }
+            i += Character.charCount(cp);
+        }
         return digits.length() == 1 && digits.charAt(0) == '+' ? "" : digits.toString();
     }
 
@@ -314,6 +320,15 @@ final class TwinKey {
         if (value == null) {
             return "";
         }
+        if (isAscii(value)) {
+            // NFC leaves ASCII as it is, and upper then lower case is lower case: the common case, without copies
+            return collapseNormalised(value).toLowerCase(Locale.ROOT);
+        }
+        return normaliseUnicode(value);
+    }
+
+    /** {@link #normalise} the long way, for any text (ASCII included: the fast path is tested against it). */
+    static String normaliseUnicode(String value) {
         String folded = collapse(value).toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
         return Normalizer.normalize(folded, Normalizer.Form.NFC);
     }
@@ -323,7 +338,19 @@ final class TwinKey {
         if (value == null) {
             return "";
         }
-        String nfc = Normalizer.normalize(value, Normalizer.Form.NFC);
+        return collapseNormalised(Normalizer.normalize(value, Normalizer.Form.NFC));
+    }
+
+    private static boolean isAscii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String collapseNormalised(String nfc) {
         StringBuilder out = new StringBuilder(nfc.length());
         boolean space = false;
         for (int i = 0; i < nfc.length(); i++) {

@@ -176,6 +176,24 @@ final class VCardStructure {
         return name.substring(dot + 1).strip().toUpperCase(Locale.ROOT);
     }
 
+    /**
+     * Whether {@code text} from {@code from} on contains {@code needle} (upper-case ASCII) in any letter case, as
+     * {@code text.substring(from).toUpperCase(Locale.ROOT).contains(needle)} without the copies.
+     */
+    static boolean containsIgnoreCase(String text, int from, String needle) {
+        int last = text.length() - needle.length();
+        char upper = needle.charAt(0);
+        char lower = Character.toLowerCase(upper);
+        for (int i = from; i <= last; i++) {
+            char c = text.charAt(i);
+            // only a possible first letter is compared further (non-ASCII too: some fold to ASCII letters)
+            if ((c == upper || c == lower || c >= 0x80) && text.regionMatches(true, i, needle, 0, needle.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Strips whitespace, control characters (some phones append NUL) and a byte order mark. */
     static String stripBlank(String s) {
         int start = 0;
@@ -260,8 +278,7 @@ final class VCardStructure {
          */
         private static boolean isQuotedPrintable(String header) {
             int semicolon = header.indexOf(';');
-            return semicolon >= 0
-                    && header.substring(semicolon + 1).toUpperCase(Locale.ROOT).contains("QUOTED-PRINTABLE");
+            return semicolon >= 0 && containsIgnoreCase(header, semicolon + 1, "QUOTED-PRINTABLE");
         }
     }
 }

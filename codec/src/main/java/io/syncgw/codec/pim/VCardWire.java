@@ -41,7 +41,7 @@ final class VCardWire {
      * malformed and the photo comes out empty. A real property line always holds a colon, which base64 cannot.
      */
     static String indentBareBase64(String text) {
-        if (!text.toUpperCase(Locale.ROOT).contains("BASE64")) {
+        if (!VCardStructure.containsIgnoreCase(text, 0, "BASE64")) {
             return text;
         }
         String[] lines = text.split("\r\n|\r|\n", -1);

@@ -132,6 +132,40 @@ class TwinKeyFastPathTest {
         assertThat(readPlain).as("cards read by the plain path").isGreaterThan(2000);
     }
 
+    @Test
+    void asciiNormalisationIsTheUnicodeOne() {
+        SplittableRandom random = new SplittableRandom(5);
+        for (int n = 0; n < 20_000; n++) {
+            char[] chars = new char[random.nextInt(12)];
+            for (int i = 0; i < chars.length; i++) {
+                chars[i] = (char) random.nextInt(0x80); // controls, whitespace and DEL included
+            }
+            String s = new String(chars);
+            assertThat(TwinKey.normalise(s)).as("%s", List.of(s)).isEqualTo(TwinKey.normaliseUnicode(s));
+        }
+    }
+
+    @Test
+    void caseInsensitiveSearchFindsWhatUpperCasingFinds() {
+        String alphabet = "BASE64base64QUOTED-PRINTABLEquoted-printable;:=xıſKİß\u0130";
+        SplittableRandom random = new SplittableRandom(6);
+        for (int n = 0; n < 50_000; n++) {
+            StringBuilder b = new StringBuilder();
+            for (int i = random.nextInt(24); i > 0; i--) {
+                b.append(random.nextInt(4) == 0 ? "base64" : random.nextInt(4) == 0 ? "Quoted-Printable"
+                        : String.valueOf(alphabet.charAt(random.nextInt(alphabet.length()))));
+            }
+            String s = b.toString();
+            for (String needle : List.of("BASE64", "QUOTED-PRINTABLE")) {
+                boolean upperCased = s.toUpperCase(java.util.Locale.ROOT).contains(needle);
+                boolean found = VCardStructure.containsIgnoreCase(s, 0, needle);
+                if (upperCased || s.chars().allMatch(c -> c < 0x80)) {
+                    assertThat(found).as(s).isEqualTo(upperCased);
+                }
+            }
+        }
+    }
+
     private static final String[] LINES = {
         "N:Doe;John;;;", "N:;;;;", "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;J=C3=B6rg",
         "N;QUOTED-PRINTABLE:M=FCller;J=F6rg", "N;QUOTED-PRINTABLE:Lang=", "name;Vor", "FN:John Doe", "FN:",

@@ -527,6 +527,11 @@ public final class SessionMachine {
      * The whole text of each item of {@code sync} that is complete in this message: a single item's text, or a large
      * object's spooled chunks, its chunks earlier in this message and its last chunk. Chunks with MoreData are absent.
      */
+    /** The item's content hash, computed once per item of a message (the merge-base lookup and the decision). */
+    private static String contentHash(Work w, Item item, String text) {
+        return w.contentHashes.computeIfAbsent(item, x -> ContentHash.of(text));
+    }
+
     private static Map<Item, String> completeTexts(SessionState s, StoreSession st, Sync sync) {
         Work w = s.work;
         Map<Item, String> out = new java.util.IdentityHashMap<>();
@@ -591,15 +596,14 @@ public final class SessionMachine {
                     if (text == null) {
                         continue;
                     }
-                    String hash = ContentHash.of(text);
                     MappedItem m = facts.byLuid().get(luidOf(i));
                     if (m != null) {
-                        if (!m.deleted() && !hash.equals(m.contentHash())) {
+                        if (!m.deleted() && !contentHash(w, i, text).equals(m.contentHash())) {
                             ids.add(m.itemId());
                         }
                     } else if (st.mode.clientSendsAll()) {
                         for (TwinCandidate t : facts.twins().getOrDefault(w.twinKeys.get(i), List.of())) {
-                            if (!hash.equals(t.contentHash())) {
+                            if (!contentHash(w, i, text).equals(t.contentHash())) {
                                 ids.add(t.itemId());
                             }
                         }
@@ -1118,7 +1122,7 @@ public final class SessionMachine {
         }
         String contentType = stored.get();
         st.receivedType = contentType;
-        String hash = ContentHash.of(text);
+        String hash = contentHash(w, item, text);
         String whole = text;
         String twin = w.twinKeys.computeIfAbsent(item, x -> content.twinKey(whole));
         Incoming in = new Incoming(luid, contentType, text, twin, hash);

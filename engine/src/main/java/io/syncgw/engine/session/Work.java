@@ -34,6 +34,8 @@ final class Work {
     final Map<String, StringBuilder> unspooled = new HashMap<>();
     /** Twin keys of this message's items (computing one parses the vCard), by item identity. */
     final Map<io.syncgw.codec.model.Item, String> twinKeys = new java.util.IdentityHashMap<>();
+    /** Content hashes of this message's items, by item (identity). */
+    final Map<io.syncgw.codec.model.Item, String> contentHashes = new java.util.IdentityHashMap<>();
 
     /** Whole texts of the items complete in this message (large objects assembled), by item identity. */
     final Map<io.syncgw.codec.model.Item, String> completeTexts = new java.util.IdentityHashMap<>();
