@@ -341,9 +341,13 @@ final class CalText {
             if (line == null) {
                 return null;
             }
-            StringBuilder logical = new StringBuilder(line);
             int colon = line.indexOf(':');
             boolean quotedPrintable = v10 && colon >= 0 && isQuotedPrintable(line.substring(0, colon));
+            if (pos >= text.length() || !(text.charAt(pos) == ' ' || text.charAt(pos) == '\t'
+                    || quotedPrintable && line.length() - 1 > colon && line.charAt(line.length() - 1) == '=')) {
+                return line; // the common case: one physical line
+            }
+            StringBuilder logical = new StringBuilder(line);
             while (pos < text.length()) {
                 char c = text.charAt(pos);
                 boolean folded = c == ' ' || c == '\t';
@@ -390,8 +394,7 @@ final class CalText {
         /** Whether a parameter mentions QUOTED-PRINTABLE; the property name does not count ({@code X-QUOTED-PRINTABLE:}). */
         private static boolean isQuotedPrintable(String header) {
             int semicolon = header.indexOf(';');
-            return semicolon >= 0
-                    && header.substring(semicolon + 1).toUpperCase(Locale.ROOT).contains("QUOTED-PRINTABLE");
+            return semicolon >= 0 && VCardStructure.containsIgnoreCase(header, semicolon + 1, "QUOTED-PRINTABLE");
         }
     }
 }

@@ -110,12 +110,28 @@ final class CalTime {
     }
 
     static String formatDate(LocalDate date) {
-        return String.format(Locale.ROOT, "%04d%02d%02d", date.getYear(), date.getMonthValue(), date.getDayOfMonth());
+        return appendDate(new StringBuilder(8), date).toString();
     }
 
     static String formatDateTime(LocalDateTime t) {
-        return formatDate(t.toLocalDate())
-                + String.format(Locale.ROOT, "T%02d%02d%02d", t.getHour(), t.getMinute(), t.getSecond());
+        StringBuilder out = appendDate(new StringBuilder(15), t.toLocalDate()).append('T');
+        return append2(append2(append2(out, t.getHour()), t.getMinute()), t.getSecond()).toString();
+    }
+
+    /** yyyyMMdd, as {@code String.format("%04d%02d%02d")} writes it (called per item: no Formatter). */
+    private static StringBuilder appendDate(StringBuilder out, LocalDate date) {
+        int year = date.getYear();
+        if (year < 0 || year > 9999) {
+            out.append(String.format(Locale.ROOT, "%04d", year));
+        } else {
+            append2(out, year / 100);
+            append2(out, year % 100);
+        }
+        return append2(append2(out, date.getMonthValue()), date.getDayOfMonth());
+    }
+
+    private static StringBuilder append2(StringBuilder out, int twoDigits) {
+        return out.append((char) ('0' + twoDigits / 10)).append((char) ('0' + twoDigits % 10));
     }
 
     static String formatUtc(Instant instant) {

@@ -135,7 +135,7 @@ final class VCardStructure {
                 kept = depth-- == 1;
             } else {
                 kept = depth == 1 && colon >= 0 && (name.equals("VERSION") || names.contains(name));
-                if (!kept && colon >= 0 && LogicalLines.isQuotedPrintable(trimmed.substring(0, colon))) {
+                if (!kept && colon >= 0 && LogicalLines.isQuotedPrintable(trimmed, colon)) {
                     quotedPrintableDropped = true;
                 }
             }
@@ -181,7 +181,12 @@ final class VCardStructure {
      * {@code text.substring(from).toUpperCase(Locale.ROOT).contains(needle)} without the copies.
      */
     static boolean containsIgnoreCase(String text, int from, String needle) {
-        int last = text.length() - needle.length();
+        return containsIgnoreCase(text, from, text.length(), needle);
+    }
+
+    /** {@link #containsIgnoreCase(String, int, String)} within {@code text[from, to)}. */
+    static boolean containsIgnoreCase(String text, int from, int to, String needle) {
+        int last = to - needle.length();
         char upper = needle.charAt(0);
         char lower = Character.toLowerCase(upper);
         for (int i = from; i <= last; i++) {
@@ -226,9 +231,12 @@ final class VCardStructure {
             if (line == null) {
                 return null;
             }
-            StringBuilder logical = new StringBuilder(line);
             int colon = line.indexOf(':');
-            boolean quotedPrintable = colon >= 0 && isQuotedPrintable(line.substring(0, colon));
+            boolean quotedPrintable = colon >= 0 && isQuotedPrintable(line, colon);
+            if (!continues(line, colon, quotedPrintable)) {
+                return line; // the common case: one physical line
+            }
+            StringBuilder logical = new StringBuilder(line);
             while (pos < text.length()) {
                 char c = text.charAt(pos);
                 boolean folded = c == ' ' || c == '\t';
@@ -246,10 +254,21 @@ final class VCardStructure {
                 }
                 if (colon < 0) { // header folded: look for its end in the new part only
                     colon = logical.indexOf(":", Math.max(0, length - 1));
-                    quotedPrintable = colon >= 0 && isQuotedPrintable(logical.substring(0, colon));
+                    quotedPrintable = colon >= 0 && isQuotedPrintable(logical.substring(0, colon), colon);
                 }
             }
             return logical.toString();
+        }
+
+        /** Whether the line read last continues on the next physical line (as the loop in {@link #next} decides). */
+        private boolean continues(String line, int colon, boolean quotedPrintable) {
+            if (pos >= text.length()) {
+                return false;
+            }
+            char c = text.charAt(pos);
+            int length = line.length();
+            return c == ' ' || c == '\t'
+                    || quotedPrintable && length - 1 > colon && line.charAt(length - 1) == '=';
         }
 
         /** The next physical line without its terminator, or {@code null} at the end. */
@@ -276,9 +295,10 @@ final class VCardStructure {
          * {@code QUOTED-PRINTABLE}, or a garbled form of either, as lenient readers take them. The property name and
          * group do not count ({@code X-QUOTED-PRINTABLE:a=} is a plain value, for ez-vcard too).
          */
-        private static boolean isQuotedPrintable(String header) {
-            int semicolon = header.indexOf(';');
-            return semicolon >= 0 && containsIgnoreCase(header, semicolon + 1, "QUOTED-PRINTABLE");
+        private static boolean isQuotedPrintable(String line, int headerEnd) {
+            int semicolon = line.indexOf(';');
+            return semicolon >= 0 && semicolon < headerEnd
+                    && containsIgnoreCase(line, semicolon + 1, headerEnd, "QUOTED-PRINTABLE");
         }
     }
 }
