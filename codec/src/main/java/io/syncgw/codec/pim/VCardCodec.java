@@ -197,9 +197,9 @@ public final class VCardCodec {
                 // the identity properties alone are parsed first: a card's notes, addresses and photo are most of
                 // its text and play no part in the key. Only when a dropped line could change how the kept ones
                 // decode (the quoted-printable charset is guessed for the whole card) is the whole card read.
-                VCardStructure.Reduced identity = VCardStructure.keep(VCardWire.indentBareBase64(input),
-                        TwinKey.IDENTITY_PROPERTIES);
-                if (identity != null
+                String prepared = VCardWire.indentBareBase64(input);
+                VCardStructure.Reduced identity = VCardStructure.keep(prepared, TwinKey.IDENTITY_PROPERTIES);
+                if (identity != null && identity.kept() > 0
                         && (!identity.quotedPrintableDropped() || !mentionsQuotedPrintable(identity.text()))) {
                     String key = TwinKey.ofPlainLines(identity.text());
                     if (key != null) {
@@ -211,7 +211,7 @@ public final class VCardCodec {
                         return key;
                     }
                 }
-                return wholeCardKey(input);
+                return wholeCardKey(input, prepared);
             }
         } catch (RuntimeException e) {
             // unreadable after all: keyed by its text below
@@ -227,7 +227,7 @@ public final class VCardCodec {
         String input = text == null ? "" : text;
         try {
             if (precheck(input) == null && VCardStructure.scan(input).valid()) {
-                return wholeCardKey(input);
+                return wholeCardKey(input, VCardWire.indentBareBase64(input));
             }
         } catch (RuntimeException e) {
             // unreadable after all: keyed by its text below
@@ -235,8 +235,8 @@ public final class VCardCodec {
         return TwinKey.ofRawText(input);
     }
 
-    private static String wholeCardKey(String input) {
-        VCard card = read(input);
+    private static String wholeCardKey(String input, String prepared) {
+        VCard card = read(input, prepared);
         return card != null ? TwinKey.of(card, VCardCodec::canonicalLines) : TwinKey.ofRawText(input);
     }
 
@@ -433,7 +433,11 @@ public final class VCardCodec {
      * first; if that produced replacement characters the input did not have, as ISO-8859-1 (older phones).
      */
     private static VCard read(String input) {
-        String prepared = VCardWire.indentBareBase64(input);
+        return read(input, VCardWire.indentBareBase64(input));
+    }
+
+    /** {@link #read(String)} of an input already through {@link VCardWire#indentBareBase64}. */
+    private static VCard read(String input, String prepared) {
         VCard card = read(prepared, StandardCharsets.UTF_8);
         if (card != null && prepared.toUpperCase(Locale.ROOT).contains("QUOTED-PRINTABLE")
                 && input.indexOf('\uFFFD') < 0 && containsReplacementChar(card)) {
@@ -488,7 +492,7 @@ public final class VCardCodec {
             sorted.forEach(parameters::putAll);
         }
         List<String> lines = new ArrayList<>();
-        for (String line : writeUnfolded(card, VCardVersion.V3_0).split(VCardWire.CRLF)) {
+        for (String line : VCardWire.lines(writeUnfolded(card, VCardVersion.V3_0), false)) {
             String upper = line.toUpperCase(Locale.ROOT);
             if (!line.isEmpty() && !upper.equals("BEGIN:VCARD") && !upper.equals("END:VCARD")
                     && !upper.startsWith("VERSION:")) {

@@ -115,6 +115,7 @@ final class VCardStructure {
         LogicalLines lines = new LogicalLines(text);
         StringBuilder out = new StringBuilder(Math.min(text.length(), 512));
         boolean quotedPrintableDropped = false;
+        int properties = 0;
         int depth = 0;
         int start = lines.pos;
         for (String line = lines.next(); line != null; start = lines.pos, line = lines.next()) {
@@ -135,6 +136,9 @@ final class VCardStructure {
                 kept = depth-- == 1;
             } else {
                 kept = depth == 1 && colon >= 0 && (name.equals("VERSION") || names.contains(name));
+                if (kept && !name.equals("VERSION")) {
+                    properties++;
+                }
                 if (!kept && colon >= 0 && LogicalLines.isQuotedPrintable(trimmed, colon)) {
                     quotedPrintableDropped = true;
                 }
@@ -147,7 +151,7 @@ final class VCardStructure {
                 }
             }
         }
-        return new Reduced(out.toString(), quotedPrintableDropped);
+        return new Reduced(out.toString(), quotedPrintableDropped, properties);
     }
 
     private static String firstPhysical(String text, int start) {
@@ -164,8 +168,9 @@ final class VCardStructure {
      * @param text                   the kept lines
      * @param quotedPrintableDropped whether a dropped line was quoted-printable (its charset could have decided how a
      *                               reader decodes the kept ones)
+     * @param kept                   how many of the named properties were kept
      */
-    record Reduced(String text, boolean quotedPrintableDropped) {
+    record Reduced(String text, boolean quotedPrintableDropped, int kept) {
     }
 
     /** Upper-cased property name of a line's header, without group prefix and parameters. */
@@ -186,17 +191,27 @@ final class VCardStructure {
 
     /** {@link #containsIgnoreCase(String, int, String)} within {@code text[from, to)}. */
     static boolean containsIgnoreCase(String text, int from, int to, String needle) {
-        int last = to - needle.length();
-        char upper = needle.charAt(0);
-        char lower = Character.toLowerCase(upper);
+        int n = needle.length();
+        int last = to - n;
         for (int i = from; i <= last; i++) {
-            char c = text.charAt(i);
-            // only a possible first letter is compared further (non-ASCII too: some fold to ASCII letters)
-            if ((c == upper || c == lower || c >= 0x80) && text.regionMatches(true, i, needle, 0, needle.length())) {
+            int j = 0;
+            while (j < n && sameIgnoringCase(text.charAt(i + j), needle.charAt(j))) {
+                j++;
+            }
+            if (j == n) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** {@code String.regionMatches(true, ...)} for one character against an upper-case one, char by char. */
+    private static boolean sameIgnoringCase(char c, char upper) {
+        if (c == upper) {
+            return true;
+        }
+        char u = Character.toUpperCase(c);
+        return u == upper || Character.toLowerCase(u) == Character.toLowerCase(upper);
     }
 
     /** Strips whitespace, control characters (some phones append NUL) and a byte order mark. */

@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Wire-level text work around ez-vcard: input repair before parsing, and the final line layout of written cards.
@@ -28,7 +27,6 @@ final class VCardWire {
     static final int MAX_LINE_OCTETS = 75;
 
     private static final String HEX = "0123456789ABCDEF";
-    private static final Pattern BASE64_DATA = Pattern.compile("[A-Za-z0-9+/=]+");
 
     private VCardWire() {
     }
@@ -44,12 +42,12 @@ final class VCardWire {
         if (!VCardStructure.containsIgnoreCase(text, 0, "BASE64")) {
             return text;
         }
-        String[] lines = text.split("\r\n|\r|\n", -1);
+        List<String> lines = lines(text, true);
         StringBuilder out = new StringBuilder(text.length() + 64);
         boolean inBase64 = false;
         for (String line : lines) {
             if (inBase64 && !line.isEmpty() && line.charAt(0) != ' ' && line.charAt(0) != '\t'
-                    && BASE64_DATA.matcher(line).matches()) {
+                    && isBase64Data(line)) {
                 out.append(' ').append(line).append(CRLF);
                 continue;
             }
@@ -61,6 +59,41 @@ final class VCardWire {
             out.append(line).append(CRLF);
         }
         return out.toString();
+    }
+
+    /**
+     * The lines of a text, as {@code text.split("\r\n|\r|\n", -1)} gives them ({@code anyLineEnd}) or split at
+     * CRLF only, without a regular expression: a split by pattern costs a match attempt at every character (and
+     * far more under the fuzzer's regex hooks). Empty lines, a trailing one included, are kept; callers skip them.
+     */
+    static List<String> lines(String text, boolean anyLineEnd) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') {
+                out.add(text.substring(start, i));
+                start = ++i + 1;
+            } else if (anyLineEnd && (c == '\r' || c == '\n')) {
+                out.add(text.substring(start, i));
+                start = i + 1;
+            }
+        }
+        out.add(text.substring(start));
+        return out;
+    }
+
+    /** Whether a line is nothing but base64 characters ({@code [A-Za-z0-9+/=]+}). */
+    private static boolean isBase64Data(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/'
+                    || c == '=')) {
+                return false;
+            }
+        }
+        return !line.isEmpty();
     }
 
     /** Whether a property line has a BASE64 encoding parameter ({@code ENCODING=BASE64} or bare {@code BASE64}). */
@@ -83,7 +116,7 @@ final class VCardWire {
     /** Folds every line written unfolded by ez-vcard to at most 75 octets of UTF-8, never inside a character. */
     static String layout30(String unfolded) {
         StringBuilder out = new StringBuilder(unfolded.length() + unfolded.length() / 64 * 3 + 16);
-        for (String line : unfolded.split(CRLF)) {
+        for (String line : lines(unfolded, false)) {
             if (!line.isEmpty()) {
                 fold30(line, out);
             }
@@ -127,7 +160,7 @@ final class VCardWire {
      */
     static String layout21(String unfolded) {
         StringBuilder out = new StringBuilder(unfolded.length() + 256);
-        for (String line : unfolded.split(CRLF)) {
+        for (String line : lines(unfolded, false)) {
             if (!line.isEmpty()) {
                 line21(line, out);
             }

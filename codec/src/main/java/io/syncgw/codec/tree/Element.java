@@ -18,6 +18,8 @@ public final class Element {
 
     private final String name;
     private List<Element> children = NONE;
+    /** The text while it came in one piece (the common case: kept as it is, not copied). */
+    private String single;
     private StringBuilder text;
 
     public Element(String name) {
@@ -36,15 +38,19 @@ public final class Element {
     }
 
     public void appendText(String s) {
-        if (text == null) {
-            text = new StringBuilder(s.length());
+        if (text != null) {
+            text.append(s);
+        } else if (single == null) {
+            single = s;
+        } else {
+            text = new StringBuilder(single.length() + s.length() + 16).append(single).append(s);
+            single = null;
         }
-        text.append(s);
     }
 
     /** Characters of text kept so far. */
     public int textLength() {
-        return text == null ? 0 : text.length();
+        return text != null ? text.length() : single != null ? single.length() : 0;
     }
 
     public List<Element> children() {
@@ -57,7 +63,7 @@ public final class Element {
 
     /** The exact character data, "" when none. */
     public String text() {
-        return text == null ? "" : text.toString();
+        return text != null ? text.toString() : single != null ? single : "";
     }
 
     /** The first child with this local name, or null. */

@@ -33,7 +33,7 @@ public final class Pim {
         String given = GIVEN[rnd.nextInt(GIVEN.length)];
         String family = FAMILY[rnd.nextInt(FAMILY.length)] + " " + key;
         String city = CITY[rnd.nextInt(CITY.length)];
-        String digits = String.format("%09d", key % 1_000_000_000L);
+        String digits = pad(key % 1_000_000_000L, 9);
         StringBuilder sb = new StringBuilder(512 + photoBytes * 4 / 3 + photoBytes / 40);
         line(sb, "BEGIN:VCARD");
         line(sb, vcard21 ? "VERSION:2.1" : "VERSION:3.0");
@@ -79,8 +79,9 @@ public final class Pim {
         int month = 1 + rnd.nextInt(12);
         int day = 1 + rnd.nextInt(28);
         int hour = 7 + rnd.nextInt(11);
-        String start = String.format("2030%02d%02dT%02d0000Z", month, day, hour);
-        String end = String.format("2030%02d%02dT%02d0000Z", month, day, hour + 1);
+        String date = "2030" + pad(month, 2) + pad(day, 2) + "T";
+        String start = date + pad(hour, 2) + "0000Z";
+        String end = date + pad(hour + 1, 2) + "0000Z";
         StringBuilder sb = new StringBuilder(400);
         line(sb, "BEGIN:VCALENDAR");
         if (vcal10) {
@@ -105,7 +106,13 @@ public final class Pim {
     }
 
     private static String rev(String digits, int revision) {
-        return revision == 0 ? digits : digits.substring(0, 6) + String.format("%03d", revision % 1000);
+        return revision == 0 ? digits : digits.substring(0, 6) + pad(revision % 1000, 3);
+    }
+
+    /** A non-negative number with leading zeros to {@code width} digits (String.format costs the simulator's CPU). */
+    static String pad(long value, int width) {
+        String digits = Long.toString(value);
+        return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
     }
 
     private static void line(StringBuilder sb, String s) {
