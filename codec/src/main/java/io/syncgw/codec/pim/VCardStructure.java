@@ -174,7 +174,7 @@ final class VCardStructure {
     }
 
     /** Upper-cased property name of a line's header, without group prefix and parameters. */
-    private static String propertyName(String header) {
+    static String propertyName(String header) {
         int semicolon = header.indexOf(';');
         String name = semicolon < 0 ? header : header.substring(0, semicolon);
         int dot = name.lastIndexOf('.');
@@ -232,7 +232,7 @@ final class VCardStructure {
     }
 
     /** Iterates logical (unfolded) lines. */
-    private static final class LogicalLines {
+    static final class LogicalLines {
         private final String text;
         private int pos;
 

@@ -184,7 +184,7 @@ class TwinKeyFastPathTest {
         "N;TYPE=:x;y", "TEL;X-FOO=bar:123", "TEL;8BIT:123", "FN:Ünïcödé Nàme", "N:Ｆｕｌｌ;ｗｉｄｔｈ",
         "EMAIL;TYPE=INTERNET;TYPE=PREF:c@example.com", "N;ENCODING=8BIT:Plain;Name", "TEL;;CELL:1"};
 
-    private static String randomCard(SplittableRandom random) {
+    static String randomCard(SplittableRandom random) {
         StringBuilder card = new StringBuilder("BEGIN:VCARD\r\n");
         int version = random.nextInt(3);
         if (version == 1) {

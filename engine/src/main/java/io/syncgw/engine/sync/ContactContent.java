@@ -3,6 +3,7 @@ package io.syncgw.engine.sync;
 import io.syncgw.codec.pim.ContactFormat;
 import io.syncgw.codec.pim.ConversionResult;
 import io.syncgw.codec.pim.VCardCodec;
+import io.syncgw.codec.pim.VCardMergeShortcut;
 import io.syncgw.codec.pim.ContentLines;
 import io.syncgw.engine.port.ItemIndex;
 import java.time.Instant;
@@ -96,6 +97,9 @@ public final class ContactContent implements ItemContent {
 
     @Override
     public Optional<String> merge(String serverCopy, String deviceVersion, Set<String> supported) {
+        if (VCardMergeShortcut.deviceVersionSuffices(codec, serverCopy, deviceVersion, supported)) {
+            return Optional.of(deviceVersion); // nothing of the server copy to keep: decided without parsing
+        }
         ConversionResult r = codec.merge(serverCopy, deviceVersion, supported);
         return r instanceof ConversionResult.Converted c ? Optional.of(c.text()) : Optional.empty();
     }
