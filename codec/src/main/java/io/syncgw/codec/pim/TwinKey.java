@@ -115,17 +115,7 @@ final class TwinKey {
         String org = null;
         SortedSet<String> phones = new TreeSet<>();
         SortedSet<String> emails = new TreeSet<>();
-        int at = 0;
-        int length = reduced.length();
-        while (at < length) {
-            int end = at;
-            while (end < length && reduced.charAt(end) != '\r' && reduced.charAt(end) != '\n') {
-                end++;
-            }
-            int next = end < length && reduced.charAt(end) == '\r' && end + 1 < length
-                    && reduced.charAt(end + 1) == '\n' ? end + 2 : end + 1;
-            String line = reduced.substring(at, end);
-            at = next;
+        for (String line : VCardWire.lines(reduced, true)) {
             if (line.isEmpty()) {
                 continue;
             }

@@ -388,7 +388,7 @@ public final class VCardCodec {
     // ---- internals --------------------------------------------------------------------------------------------
 
     /** Why the input is refused before any scan, or {@code null}. */
-    private String precheck(String input) {
+    String precheck(String input) {
         if (VCardStructure.stripBlank(input).isEmpty()) {
             return "empty input";
         }

@@ -1,6 +1,5 @@
 package io.syncgw.codec.pim;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -55,14 +54,12 @@ public final class VCardMergeShortcut {
 
     /** What {@link VCardCodec} accepts as a card: not blank, within its size limit, one complete card. */
     private static boolean acceptable(VCardCodec codec, String text) {
-        return !VCardStructure.stripBlank(text).isEmpty()
-                && text.getBytes(StandardCharsets.UTF_8).length <= codec.maxInputBytes()
-                && VCardStructure.scan(text).valid();
+        return codec.precheck(text) == null && VCardStructure.scan(text).valid();
     }
 
     /** The upper-case property names of a plain card's lines; null when the card is not plain. */
     private static Set<String> names(String card) {
-        if (foldsOntoBlankLine(card)) {
+        if (VCardStructure.foldsOntoBlankLine(card)) {
             return null; // readers differ on which line the continuation belongs to
         }
         Set<String> names = new HashSet<>();
@@ -106,18 +103,6 @@ public final class VCardMergeShortcut {
             }
         }
         return names;
-    }
-
-    /** Whether a blank physical line is followed by a folded (space- or tab-led) one. */
-    private static boolean foldsOntoBlankLine(String card) {
-        boolean previousBlank = true; // a fold on the very first line is no property either
-        for (String line : VCardWire.lines(card, true)) {
-            if (previousBlank && !line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
-                return true;
-            }
-            previousBlank = VCardStructure.stripBlank(line).isEmpty();
-        }
-        return false;
     }
 
     private static boolean plainName(String name) {

@@ -109,9 +109,12 @@ final class VCardStructure {
      * @param text  the card text
      * @param names upper-case property names to keep
      * @return the reduced card, and whether a dropped line was quoted-printable; {@code null} when a line folds onto
-     *         a blank line, which readers resolve differently
+     *         a blank line ({@link #foldsOntoBlankLine})
      */
     static Reduced keep(String text, java.util.Set<String> names) {
+        if (foldsOntoBlankLine(text)) {
+            return null;
+        }
         LogicalLines lines = new LogicalLines(text);
         StringBuilder out = new StringBuilder(Math.min(text.length(), 512));
         boolean quotedPrintableDropped = false;
@@ -122,9 +125,6 @@ final class VCardStructure {
             String trimmed = stripBlank(line);
             if (trimmed.isEmpty()) {
                 continue;
-            }
-            if (isBlank(text.charAt(start)) && stripBlank(firstPhysical(text, start)).isEmpty()) {
-                return null; // a folded line after a blank one: ez-vcard appends it to the line before the blank
             }
             int colon = trimmed.indexOf(':');
             String name = colon < 0 ? trimmed : propertyName(trimmed.substring(0, colon));
@@ -154,12 +154,19 @@ final class VCardStructure {
         return new Reduced(out.toString(), quotedPrintableDropped, properties);
     }
 
-    private static String firstPhysical(String text, int start) {
-        int end = start;
-        while (end < text.length() && text.charAt(end) != '\r' && text.charAt(end) != '\n') {
-            end++;
+    /**
+     * Whether a blank physical line (or the very start) is followed by a folded, space- or tab-led one: readers
+     * differ on where such a continuation belongs (ez-vcard appends it to the line before the blank one).
+     */
+    static boolean foldsOntoBlankLine(String text) {
+        boolean previousBlank = true;
+        for (String line : VCardWire.lines(text, true)) {
+            if (previousBlank && !line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
+                return true;
+            }
+            previousBlank = stripBlank(line).isEmpty();
         }
-        return text.substring(start, end);
+        return false;
     }
 
     /**
