@@ -97,8 +97,9 @@ if [[ -z "$DB_URL" ]]; then
   DATA="$RUN/data"
   log "creating the embedded PostgreSQL cluster and schema in $DATA"
   java -jar "$JAR" user add lt-bootstrap --password bootstrap-secret --data-dir "$DATA" >"$RUN/bootstrap.log" 2>&1
-  # statement counts per session: pg_stat_statements (shipped with the zonky binaries) loaded at the next start
-  printf "\nshared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.max = 5000\n" \
+  # statement counts per session: pg_stat_statements (shipped with the zonky binaries) loaded at the next start;
+  # track = all counts the statements run inside syncgw_write_batch too (as not top-level)
+  printf "\nshared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.max = 5000\npg_stat_statements.track = all\n" \
     >>"$DATA/postgres/postgresql.conf"
   STORAGE=(--data-dir "$DATA")
 else

@@ -188,6 +188,9 @@ public final class SessionMachine {
         if (e instanceof Event.AccountLookedUp a) {
             s.account = a.lookup().account();
             s.device = a.lookup().device();
+            if (s.anchors == null) {
+                s.anchors = a.lookup().anchors(); // read with the lookup, or null: LoadAnchors when a sync needs them
+            }
             return checkCredentials(s);
         }
         if (e instanceof Event.PasswordChecked p) {
@@ -386,6 +389,7 @@ public final class SessionMachine {
         }
         s.account = null;
         s.device = null;
+        s.anchors = null; // the next attempt may name another account
         s.outbox.clear();
         if (s.authFailures >= config.maxAuthAttempts()) {
             s.stage = Stage.FAILED;

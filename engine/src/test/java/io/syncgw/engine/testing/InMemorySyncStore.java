@@ -234,9 +234,12 @@ public final class InMemorySyncStore implements SyncStore {
             }
             Device d = devices.values().stream().filter(x -> x.accountId == a.id() && x.uri.equals(deviceUri))
                     .findFirst().orElse(null);
+            // like the database's lookup: the device's anchors come with it unless a checkpoint is to be resumed
+            Map<String, StoredAnchor> stored = d == null ? null : storedAnchors(d.id);
+            boolean resuming = stored != null && stored.values().stream().anyMatch(x -> x.suspended() != null);
             return new AccountLookup(new AccountCredentials(a.id(), a.login(), a.passwordHash(), a.md5Digest(),
                     a.sealedPassword()),
-                    d == null ? null : record(d));
+                    d == null ? null : record(d), resuming ? null : stored);
         });
     }
 
@@ -283,26 +286,28 @@ public final class InMemorySyncStore implements SyncStore {
 
     @Override
     public Mono<Map<String, StoredAnchor>> loadAnchors(long deviceId) {
-        return call(() -> {
-            Map<String, StoredAnchor> out = new HashMap<>();
-            anchors.forEach((k, v) -> {
-                if (k.startsWith(deviceId + "/")) {
-                    out.put(v.datastore(), v);
-                }
-            });
-            checkpoints.forEach((k, v) -> {
-                if (k.startsWith(deviceId + "/")) {
-                    String ds = k.substring(k.indexOf('/') + 1);
-                    @SuppressWarnings("unchecked")
-                    Set<String> luids = (Set<String>) v[2];
-                    StoredAnchor a = out.get(ds);
-                    out.put(ds, new StoredAnchor(ds, a == null ? null : a.clientNext(), a == null ? null : a.clientPrev(),
-                            a == null ? null : a.serverNext(), new StoredAnchor.Suspended((Integer) v[0], (String) v[1],
-                            List.copyOf(luids))));
-                }
-            });
-            return out;
+        return call(() -> storedAnchors(deviceId));
+    }
+
+    private Map<String, StoredAnchor> storedAnchors(long deviceId) {
+        Map<String, StoredAnchor> out = new HashMap<>();
+        anchors.forEach((k, v) -> {
+            if (k.startsWith(deviceId + "/")) {
+                out.put(v.datastore(), v);
+            }
         });
+        checkpoints.forEach((k, v) -> {
+            if (k.startsWith(deviceId + "/")) {
+                String ds = k.substring(k.indexOf('/') + 1);
+                @SuppressWarnings("unchecked")
+                Set<String> luids = (Set<String>) v[2];
+                StoredAnchor a = out.get(ds);
+                out.put(ds, new StoredAnchor(ds, a == null ? null : a.clientNext(), a == null ? null : a.clientPrev(),
+                        a == null ? null : a.serverNext(), new StoredAnchor.Suspended((Integer) v[0], (String) v[1],
+                        List.copyOf(luids))));
+            }
+        });
+        return out;
     }
 
     @Override

@@ -114,9 +114,18 @@ final class RunStats {
                     List<Db.StatementStats> st = db.statements();
                     long all = 0;
                     long tx = 0;
+                    long nested = 0;
                     StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
-                            "%10s %10s %10s %9s  %s%n", "calls", "/session", "total_ms", "rows", "statement"));
+                            "%10s %10s %10s %9s  %s%n", "calls", "/session", "total_ms", "rows",
+                            "statement (\"inside:\" run by a database function, no round trip of its own)"));
                     for (Db.StatementStats x : st) {
+                        if (!x.topLevel()) {
+                            nested += x.calls();
+                            text.append(String.format(Locale.ROOT, "%10d %10.2f %10.1f %9d  inside: %s%n", x.calls(),
+                                    done > 0 ? (double) x.calls() / done : 0, x.totalMs(), x.rows(),
+                                    x.query().replaceAll("\\s+", " ")));
+                            continue;
+                        }
                         all += x.calls();
                         String q = x.query().trim().toLowerCase(Locale.ROOT);
                         if (q.equals("begin") || q.equals("commit") || q.equals("rollback")
@@ -132,6 +141,8 @@ final class RunStats {
                     m.append("sql_per_session=").append(fmt(done > 0 ? (double) all / done : 0)).append('\n');
                     m.append("sql_per_session_without_begin_commit=")
                             .append(fmt(done > 0 ? (double) (all - tx) / done : 0)).append('\n');
+                    m.append("sql_inside_functions_per_session=")
+                            .append(fmt(done > 0 ? (double) nested / done : 0)).append('\n');
                 }
             } catch (SQLException e) {
                 m.append("measure_end_error=").append(e.getMessage().replace('\n', ' ')).append('\n');

@@ -55,8 +55,27 @@ public final class R2dbcSyncStore implements SyncStore {
                     Sql.getText(row, "password_sealed"));
             Long deviceId = row.get("device_id", Long.class);
             DeviceRecord device = deviceId == null ? null : DeviceRows.device(row, accountId, deviceUri, "device_id");
-            return new AccountLookup(account, device);
+            return new AccountLookup(account, device, device == null ? null : anchors(row));
         }, login, deviceUri).collectList().map(rows -> rows.isEmpty() ? AccountLookup.UNKNOWN : rows.get(0)));
+    }
+
+    /** The anchors {@link StoreSql#LOOKUP_ACCOUNT} read; null when a checkpoint is to be resumed. */
+    private static Map<String, StoredAnchor> anchors(Readable row) {
+        if (Boolean.TRUE.equals(row.get("resuming", Boolean.class))) {
+            return null;
+        }
+        String[] stores = row.get("anchor_stores", String[].class);
+        if (stores == null) {
+            return Map.of();
+        }
+        String[] clientNext = row.get("anchor_client_next", String[].class);
+        String[] clientPrev = row.get("anchor_client_prev", String[].class);
+        String[] serverNext = row.get("anchor_server_next", String[].class);
+        Map<String, StoredAnchor> out = new HashMap<>();
+        for (int i = 0; i < stores.length; i++) {
+            out.put(stores[i], new StoredAnchor(stores[i], clientNext[i], clientPrev[i], serverNext[i], null));
+        }
+        return out;
     }
 
     /**

@@ -1,0 +1,388 @@
+-- One write batch of a session (io.syncgw.engine.port.WriteBatch) in one call: the gateway sends one statement per
+-- writing message instead of BEGIN, a claim, the account's advisory lock, a statement per kind of change and COMMIT
+-- (a standard two-way session sent 21.7 statements, 12 of them for its two write batches). The steps and their order
+-- are those BatchWriter ran before (see its Javadoc); the call is its own transaction, and a PL/pgSQL statement takes
+-- a new snapshot, so the steps after the advisory lock see everything committed before it was granted.
+--
+-- Arrays of one kind of change are parallel (unnest cannot take ragged arrays); an empty array skips the step. The
+-- caller decides which device steps run: p_claim 'CLAIM' (or 'TAKE_OVER': whoever holds the device) claims it for
+-- p_lease_seconds, 'CLAIM_RELEASE' claims it and lets go at once (the completing message of an idle sync);
+-- p_lock_key, when not null, is the advisory lock key (class 21319 = "SG").
+--
+-- Result rows: ('I', ref, id, seq) per inserted item, ('U', null, id, seq) per updated item, ('D', null, id, seq)
+-- per deleted item; or one row ('BUSY', ...) and nothing written when another session holds the device.
+
+-- Deletes the tombstones among p_items (mappings of device p_dev just dropped) that no other device maps.
+create function syncgw_purge_released(p_acc bigint, p_dev bigint, p_items bigint[]) returns void
+language sql as $$
+    delete from item i
+    where i.id = any(p_items) and i.account_id = p_acc and i.deleted
+      and not exists (select 1 from item_map m where m.item_id = i.id and m.device_id <> p_dev)
+$$;
+
+create function syncgw_write_batch(
+    p_acc bigint, p_dev bigint,
+    p_nonce text, p_devinf text, p_devinf_hash text, p_manufacturer text, p_model text,
+    p_claim text, p_lease_key text, p_lease_seconds int, p_lock_key int, p_update_device boolean,
+    p_release_device boolean, p_consume_next_sync boolean,
+    p_unmaps bigint[], p_resets text[],
+    i_ref int[], i_datastore text[], i_content_type text[], i_content text[], i_twin_key text[],
+    i_content_hash text[], i_luid text[], i_categories text[], i_span_start text[], i_span_end text[],
+    i_recurring boolean[],
+    u_item bigint[], u_expected bigint[], u_content_type text[], u_content text[], u_twin_key text[],
+    u_content_hash text[], u_datastore text[], u_luid text[], u_categories text[], u_span_start text[],
+    u_span_end text[], u_recurring boolean[],
+    d_item bigint[], d_expected bigint[],
+    m_item bigint[], m_datastore text[], m_luid text[], m_known_seq bigint[],
+    p_map_removes bigint[],
+    x_item bigint[], x_known_seq bigint[],
+    pr_keep_datastore text[], pr_keep_luid text[], pr_datastores text[],
+    p_item_prunes text[],
+    cd_datastore text[], cd_luid text[],
+    ca_datastore text[], ca_luid text[], ca_idx int[], ca_data text[],
+    p_resume_clears text[],
+    cp_datastore text[], cp_mode int[], cp_client_last text[], cp_luid_datastore text[], cp_luid text[],
+    a_datastore text[], a_client_next text[], a_server_next text[],
+    p_release_key text)
+returns table (r_kind text, r_ref int, r_id bigint, r_seq bigint)
+language plpgsql as $$
+#variable_conflict use_column
+declare
+    v_released bigint[];
+    v_ins_ref int[];
+    v_ins_id bigint[];
+    v_ins_seq bigint[];
+    v_upd_id bigint[];
+    v_upd_seq bigint[];
+    v_del_id bigint[];
+    v_del_seq bigint[];
+    v_count bigint;
+begin
+    -- first: a device held by another session refuses the whole batch before anything is written
+    if p_claim is not null then
+        update device set
+            nonce = coalesce(p_nonce, nonce),
+            devinf = case when p_devinf_hash is null or devinf_hash is not distinct from p_devinf_hash then devinf
+                          else p_devinf end,
+            devinf_hash = coalesce(p_devinf_hash, devinf_hash),
+            manufacturer = coalesce(p_manufacturer, manufacturer),
+            model = coalesce(p_model, model),
+            last_seen = now(),
+            session_key = p_lease_key,
+            session_until = case when p_claim = 'CLAIM_RELEASE' then null
+                                 else now() + make_interval(secs => p_lease_seconds) end
+        where id = p_dev and account_id = p_acc
+          and (p_claim = 'TAKE_OVER' or session_key is null or session_key = p_lease_key or session_until is null
+               or session_until <= now());
+        if not found then
+            return query select 'BUSY'::text, null::int, null::bigint, null::bigint;
+            return;
+        end if;
+    end if;
+
+    if p_lock_key is not null then
+        perform pg_advisory_xact_lock(21319, p_lock_key);
+    end if;
+
+    if p_update_device then
+        update device set
+            nonce = coalesce(p_nonce, nonce),
+            devinf = case when p_devinf_hash is null or devinf_hash is not distinct from p_devinf_hash then devinf
+                          else p_devinf end,
+            devinf_hash = coalesce(p_devinf_hash, devinf_hash),
+            manufacturer = coalesce(p_manufacturer, manufacturer),
+            model = coalesce(p_model, model),
+            last_seen = now()
+        where id = p_dev and account_id = p_acc;
+    end if;
+
+    if p_release_device then
+        update device set session_until = null where id = p_dev and account_id = p_acc and session_key = p_lease_key;
+    end if;
+
+    if p_consume_next_sync then
+        update device set next_sync = 'normal' where id = p_dev and account_id = p_acc;
+    end if;
+
+    -- before inserts: the LUID of a duplicated conflict moves to the new item
+    if cardinality(p_unmaps) > 0 then
+        with released as (
+            delete from item_map where device_id = p_dev and item_id = any(p_unmaps) returning item_id
+        )
+        select array_agg(item_id) into v_released from released;
+        perform syncgw_purge_released(p_acc, p_dev, v_released);
+    end if;
+
+    if cardinality(p_resets) > 0 then
+        with released as (
+            delete from item_map where device_id = p_dev and datastore = any(p_resets) returning item_id
+        )
+        select array_agg(item_id) into v_released from released;
+        perform syncgw_purge_released(p_acc, p_dev, v_released);
+    end if;
+
+    -- ids and sequence numbers drawn first so the result pairs them with the caller's refs; a mapping of the device
+    -- that already uses the LUID moves to the new item
+    if cardinality(i_ref) > 0 then
+        with input as materialized (
+            select nextval('item_id_seq') as id, nextval('item_change_seq') as seq, u.*
+            from unnest(i_ref, i_datastore, i_content_type, i_content, i_twin_key, i_content_hash, i_luid,
+                        i_categories, i_span_start, i_span_end, i_recurring)
+                 as u(ref, datastore, content_type, content, twin_key, content_hash, luid, categories, span_start,
+                      span_end, recurring)
+        ),
+        released as (
+            select m.item_id from item_map m join input n
+              on m.device_id = p_dev and m.datastore = n.datastore and m.luid = n.luid
+        ),
+        items as (
+            insert into item (id, account_id, datastore, content_type, content, twin_key, content_hash,
+                              change_seq, deleted, updated_at, categories, span_start, span_end, recurring)
+            select id, p_acc, datastore, content_type, content, twin_key, content_hash, seq, false, now(),
+                   string_to_array(categories, chr(31)), span_start::timestamptz, span_end::timestamptz, recurring
+            from input
+        ),
+        mapped as (
+            insert into item_map (device_id, item_id, datastore, luid, known_seq)
+            select p_dev, id, datastore, luid, seq from input
+            on conflict (device_id, datastore, luid) where luid is not null
+            do update set item_id = excluded.item_id, known_seq = excluded.known_seq
+        )
+        select array_agg(ref), array_agg(id), array_agg(seq), (select array_agg(item_id) from released)
+        into v_ins_ref, v_ins_id, v_ins_seq, v_released
+        from input;
+        perform syncgw_purge_released(p_acc, p_dev, v_released);
+    end if;
+
+    -- applies the updates still at the expected sequence (or without one), releases the LUIDs they take from other
+    -- items of the device, then maps the device to the new versions
+    if cardinality(u_item) > 0 then
+        with input as (
+            select * from unnest(u_item, u_expected, u_content_type, u_content, u_twin_key, u_content_hash,
+                                 u_datastore, u_luid, u_categories, u_span_start, u_span_end, u_recurring)
+                 as u(item_id, expected, content_type, content, twin_key, content_hash, datastore, luid,
+                      categories, span_start, span_end, recurring)
+        ),
+        updated as (
+            update item i set content_type = u.content_type, content = u.content, twin_key = u.twin_key,
+                              content_hash = u.content_hash, deleted = false,
+                              change_seq = nextval('item_change_seq'), updated_at = now(),
+                              categories = string_to_array(u.categories, chr(31)),
+                              span_start = u.span_start::timestamptz, span_end = u.span_end::timestamptz,
+                              recurring = u.recurring
+            from input u
+            where i.id = u.item_id and i.account_id = p_acc and (u.expected is null or i.change_seq = u.expected)
+            returning i.id, i.change_seq
+        ),
+        released as (
+            delete from item_map m using updated d join input u on u.item_id = d.id
+            where m.device_id = p_dev and m.datastore = u.datastore and m.luid = u.luid and m.item_id <> d.id
+            returning m.item_id
+        )
+        select array_agg(id), array_agg(change_seq), (select array_agg(item_id) from released)
+        into v_upd_id, v_upd_seq, v_released
+        from updated;
+        perform syncgw_purge_released(p_acc, p_dev, v_released);
+        if v_upd_id is not null then
+            -- the first update of an item names its datastore and LUID
+            insert into item_map (device_id, item_id, datastore, luid, known_seq)
+            select distinct on (u.item_id) p_dev, u.item_id, u.datastore, u.luid, d.seq
+            from unnest(u_item, u_datastore, u_luid) with ordinality as u(item_id, datastore, luid, ord)
+            join unnest(v_upd_id, v_upd_seq) as d(id, seq) on d.id = u.item_id
+            order by u.item_id, u.ord
+            on conflict (device_id, item_id)
+            do update set datastore = excluded.datastore, luid = excluded.luid, known_seq = excluded.known_seq,
+                          detached = false;
+        end if;
+    end if;
+
+    -- an item another device maps becomes a tombstone (and loses this device's mapping); any other goes at once
+    if cardinality(d_item) > 0 then
+        with input as (
+            select * from unnest(d_item, d_expected) as u(item_id, expected)
+        ),
+        shared as materialized (
+            select u.item_id,
+                   exists (select 1 from item_map m where m.item_id = u.item_id and m.device_id <> p_dev) as shared
+            from input u
+        ),
+        tomb as (
+            update item i set deleted = true, content = '', change_seq = nextval('item_change_seq'),
+                              updated_at = now()
+            from input u join shared s on s.item_id = u.item_id
+            where i.id = u.item_id and i.account_id = p_acc and (u.expected is null or i.change_seq = u.expected)
+              and s.shared
+            returning i.id, i.change_seq
+        ),
+        unmapped as (
+            delete from item_map m using tomb t where m.device_id = p_dev and m.item_id = t.id
+        ),
+        gone as (
+            delete from item i using input u join shared s on s.item_id = u.item_id
+            where i.id = u.item_id and i.account_id = p_acc and (u.expected is null or i.change_seq = u.expected)
+              and not s.shared
+            returning i.id, nextval('item_change_seq') as change_seq
+        )
+        select array_agg(id), array_agg(change_seq) into v_del_id, v_del_seq
+        from (select id, change_seq from tomb union all select id, change_seq from gone) d;
+    end if;
+
+    if cardinality(m_item) > 0 then
+        -- frees the LUIDs the mappings are about to take from other items of the device (items of the account only)
+        if exists (select 1 from unnest(m_luid) as l(luid) where luid is not null) then
+            with input as (
+                select * from unnest(m_item, m_datastore, m_luid) as u(item_id, datastore, luid)
+            ),
+            released as (
+                delete from item_map m using input u
+                where u.luid is not null and m.device_id = p_dev and m.datastore = u.datastore and m.luid = u.luid
+                  and m.item_id <> u.item_id
+                  and exists (select 1 from item i where i.id = u.item_id and i.account_id = p_acc)
+                returning m.item_id
+            )
+            select array_agg(item_id) into v_released from released;
+            perform syncgw_purge_released(p_acc, p_dev, v_released);
+        end if;
+        -- items of another account are skipped, and so are items that no longer exist, except: an item sent in this
+        -- session (a known sequence given) that no longer exists, with a LUID given, went while its Add was on the
+        -- way (another device deleted it before any device mapped it): a new tombstone is mapped to that LUID, so the
+        -- device is sent a Delete in its next session
+        with input as (
+            select * from unnest(m_item, m_datastore, m_luid, m_known_seq) as u(item_id, datastore, luid, known_seq)
+        ),
+        valid as (
+            select u.* from input u join item i on i.id = u.item_id and i.account_id = p_acc
+        ),
+        gone as materialized (
+            select nextval('item_id_seq') as id, nextval('item_change_seq') as seq, u.datastore, u.luid
+            from input u
+            where u.luid is not null and u.known_seq is not null
+              and not exists (select 1 from item i where i.id = u.item_id)
+        ),
+        ghosts as (
+            insert into item (id, account_id, datastore, content_type, content, change_seq, deleted, updated_at)
+            select id, p_acc, datastore, '', '', seq, true, now() from gone
+        ),
+        ghost_maps as (
+            insert into item_map (device_id, item_id, datastore, luid, known_seq)
+            select p_dev, id, datastore, luid, 0 from gone
+            on conflict (device_id, datastore, luid) where luid is not null
+            do update set item_id = excluded.item_id, known_seq = 0, detached = false
+        ),
+        changed as (
+            update item_map m set datastore = v.datastore, luid = coalesce(v.luid, m.luid),
+                                  known_seq = coalesce(v.known_seq, m.known_seq), detached = false
+            from valid v where m.device_id = p_dev and m.item_id = v.item_id
+        )
+        insert into item_map (device_id, item_id, datastore, luid, known_seq)
+        select p_dev, v.item_id, v.datastore, v.luid, coalesce(v.known_seq, 0) from valid v
+        where not exists (select 1 from item_map m where m.device_id = p_dev and m.item_id = v.item_id)
+        on conflict (device_id, item_id) do nothing;
+    end if;
+
+    if cardinality(p_map_removes) > 0 then
+        with released as (
+            delete from item_map where device_id = p_dev and item_id = any(p_map_removes) returning item_id
+        )
+        select array_agg(item_id) into v_released from released;
+        perform syncgw_purge_released(p_acc, p_dev, v_released);
+    end if;
+
+    -- the device no longer holds these items (at the sequences given); the items stay
+    if cardinality(x_item) > 0 then
+        update item_map m set luid = null, detached = true, known_seq = u.known_seq
+        from unnest(x_item, x_known_seq) as u(item_id, known_seq)
+        where m.device_id = p_dev and m.item_id = u.item_id
+          and exists (select 1 from item i where i.id = u.item_id and i.account_id = p_acc);
+    end if;
+
+    -- mappings of the pruned datastores whose LUID the device did not send go
+    if cardinality(pr_datastores) > 0 then
+        with keep as (
+            select * from unnest(pr_keep_datastore, pr_keep_luid) as k(datastore, luid)
+        ),
+        released as (
+            delete from item_map m
+            where m.device_id = p_dev and m.datastore = any(pr_datastores)
+              and (m.luid is null
+                   or not exists (select 1 from keep k where k.datastore = m.datastore and k.luid = m.luid))
+            returning m.item_id
+        )
+        select array_agg(item_id) into v_released from released;
+        perform syncgw_purge_released(p_acc, p_dev, v_released);
+    end if;
+
+    -- every live item of these datastores the device does not map is deleted: a tombstone when another device maps
+    -- it, at once otherwise
+    if cardinality(p_item_prunes) > 0 then
+        with candidate as materialized (
+            select i.id,
+                   exists (select 1 from item_map m where m.item_id = i.id and m.device_id <> p_dev) as shared
+            from item i
+            where i.account_id = p_acc and i.datastore = any(p_item_prunes) and not i.deleted
+              and not exists (select 1 from item_map m where m.item_id = i.id and m.device_id = p_dev)
+        ),
+        tomb as (
+            update item i set deleted = true, content = '', change_seq = nextval('item_change_seq'),
+                              updated_at = now()
+            from candidate c where i.id = c.id and c.shared and not i.deleted
+            returning i.id
+        ),
+        gone as (
+            delete from item i using candidate c where i.id = c.id and not c.shared and not i.deleted
+            returning i.id
+        )
+        select (select count(*) from tomb) + (select count(*) from gone) into v_count;
+    end if;
+
+    if cardinality(cd_datastore) > 0 then
+        delete from item_chunk c using unnest(cd_datastore, cd_luid) as d(datastore, luid)
+        where c.device_id = p_dev and c.datastore = d.datastore and c.luid = d.luid;
+    end if;
+
+    if cardinality(ca_datastore) > 0 then
+        insert into item_chunk (device_id, datastore, luid, idx, data)
+        select p_dev, u.datastore, u.luid, u.idx, u.data
+        from unnest(ca_datastore, ca_luid, ca_idx, ca_data) as u(datastore, luid, idx, data);
+    end if;
+
+    -- clears before checkpoints
+    if cardinality(p_resume_clears) > 0 then
+        delete from sync_resume where device_id = p_dev and datastore = any(p_resume_clears);
+    end if;
+
+    -- mode and client Last (re)set; the LUIDs received with this message added as one array per datastore
+    if cardinality(cp_datastore) > 0 then
+        insert into sync_resume (device_id, datastore, mode, client_last)
+        select p_dev, u.datastore, u.mode, u.client_last
+        from unnest(cp_datastore, cp_mode, cp_client_last) as u(datastore, mode, client_last)
+        on conflict (device_id, datastore) do update
+            set mode = excluded.mode, client_last = excluded.client_last, updated_at = now();
+        insert into sync_resume_batch (device_id, datastore, luids)
+        select p_dev, u.datastore, array_agg(u.luid)
+        from unnest(cp_luid_datastore, cp_luid) as u(datastore, luid)
+        group by u.datastore;
+    end if;
+
+    -- the previous client anchor moves to client_prev; the device's last_sync (what the account owner sees) is set
+    -- with them, and the session lets go of the device when p_release_key is its key
+    if cardinality(a_datastore) > 0 then
+        update device set last_sync = now(),
+            session_until = case when session_key = p_release_key then null else session_until end
+        where id = p_dev;
+        insert into sync_anchor (device_id, datastore, client_next, client_prev, server_next, completed_at)
+        select p_dev, a.datastore, a.client_next, null, a.server_next, now()
+        from unnest(a_datastore, a_client_next, a_server_next) as a(datastore, client_next, server_next)
+        on conflict (device_id, datastore) do update set
+            client_prev = sync_anchor.client_next, client_next = excluded.client_next,
+            server_next = excluded.server_next, completed_at = excluded.completed_at;
+    end if;
+
+    return query
+        select 'I'::text, t.ref, t.id, t.seq from unnest(v_ins_ref, v_ins_id, v_ins_seq) as t(ref, id, seq)
+        union all
+        select 'U'::text, null::int, t.id, t.seq from unnest(v_upd_id, v_upd_seq) as t(id, seq)
+        union all
+        select 'D'::text, null::int, t.id, t.seq from unnest(v_del_id, v_del_seq) as t(id, seq);
+end
+$$;
