@@ -12,12 +12,18 @@
 -- Result rows: ('I', ref, id, seq) per inserted item, ('U', null, id, seq) per updated item, ('D', null, id, seq)
 -- per deleted item; or one row ('BUSY', ...) and nothing written when another session holds the device.
 
--- Deletes the tombstones among p_items (mappings of device p_dev just dropped) that no other device maps.
+-- Deletes the tombstones among p_items (mappings of device p_dev just dropped) that no other device maps. PL/pgSQL,
+-- not SQL: PostgreSQL plans a SQL function's statement again at every call, PL/pgSQL keeps the plan per connection.
 create function syncgw_purge_released(p_acc bigint, p_dev bigint, p_items bigint[]) returns void
-language sql as $$
+language plpgsql as $$
+begin
+    if p_items is null then
+        return;
+    end if;
     delete from item i
     where i.id = any(p_items) and i.account_id = p_acc and i.deleted
-      and not exists (select 1 from item_map m where m.item_id = i.id and m.device_id <> p_dev)
+      and not exists (select 1 from item_map m where m.item_id = i.id and m.device_id <> p_dev);
+end
 $$;
 
 create function syncgw_write_batch(

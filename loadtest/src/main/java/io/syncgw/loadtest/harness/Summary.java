@@ -71,8 +71,8 @@ public final class Summary {
         line(out, "machine CPU busy (2 cores)", opt(sim, "machine_busy_share", "") + " of all cores; other "
                 + "processes used " + opt(sim, "others_cpu_s", " CPU s") + " in the window");
         line(out, "SQL statements per session", opt(sim, "sql_per_session", "") + " (without BEGIN/COMMIT: "
-                + opt(sim, "sql_per_session_without_begin_commit", "") + "; run inside database functions: "
-                + opt(sim, "sql_inside_functions_per_session", "-") + "; statements.txt)");
+                + opt(sim, "sql_per_session_without_begin_commit", "") + "; run inside database functions and foreign-key triggers, no round trip of their own: "
+                + opt(sim, "sql_inside_functions_per_session", "") + "; statements.txt)");
         double peakUsed = 0;
         double peakCommitted = 0;
         double minAfter = Double.MAX_VALUE;

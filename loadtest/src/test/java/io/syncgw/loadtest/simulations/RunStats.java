@@ -117,7 +117,7 @@ final class RunStats {
                     long nested = 0;
                     StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
                             "%10s %10s %10s %9s  %s%n", "calls", "/session", "total_ms", "rows",
-                            "statement (\"inside:\" run by a database function, no round trip of its own)"));
+                            "statement (\"inside:\" run by a database function or a foreign-key trigger: no round trip of its own)"));
                     for (Db.StatementStats x : st) {
                         if (!x.topLevel()) {
                             nested += x.calls();
