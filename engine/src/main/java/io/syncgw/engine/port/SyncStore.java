@@ -43,8 +43,19 @@ public interface SyncStore {
      * Facts about the items a message names: the device's mappings for {@code luids}, and live items of the datastore
      * that are not mapped to the device and whose twin key is in {@code twinKeys}.
      */
+    default Mono<ItemFacts> lookupItems(long accountId, long deviceId, String datastore, Collection<String> luids,
+                                        Collection<String> twinKeys) {
+        return lookupItems(accountId, deviceId, datastore, luids, twinKeys, Map.of());
+    }
+
+    /**
+     * {@link #lookupItems(long, long, String, Collection, Collection)} that also reads the server copies a merge
+     * needs, in the same round trip: for each LUID of {@code baseHashes} that maps a live item whose content hash
+     * differs from the one given (the hash of what the device sends now), the item's content
+     * ({@link ItemFacts#bases()}).
+     */
     Mono<ItemFacts> lookupItems(long accountId, long deviceId, String datastore, Collection<String> luids,
-                                Collection<String> twinKeys);
+                                Collection<String> twinKeys, Map<String, String> baseHashes);
 
     /** Applies a batch in one transaction. */
     Mono<WriteResult> write(WriteBatch batch);
@@ -53,7 +64,18 @@ public interface SyncStore {
      * What the device is owed for a datastore: items passing {@code filter} that it lacks or holds in an older
      * version, items it holds that were deleted, and items it holds that no longer pass the filter (REMOVE).
      */
-    Mono<List<PendingChange>> pendingChanges(long accountId, long deviceId, String datastore, ItemFilter filter);
+    default Mono<List<PendingChange>> pendingChanges(long accountId, long deviceId, String datastore,
+                                                     ItemFilter filter) {
+        return pendingChanges(accountId, deviceId, datastore, filter, 0);
+    }
+
+    /**
+     * {@link #pendingChanges(long, long, String, ItemFilter)} with the content of the first Adds and Replaces, in the
+     * list's order, as long as their sizes add up to at most {@code contentBudget} characters
+     * ({@link PendingChange#content()}): what the first message to the device can hold, read in the same round trip.
+     */
+    Mono<List<PendingChange>> pendingChanges(long accountId, long deviceId, String datastore, ItemFilter filter,
+                                             int contentBudget);
 
     /** Current content of items, by id. Items that no longer exist are absent from the map. */
     Mono<Map<Long, StoredItem>> loadItems(long accountId, Collection<Long> itemIds);

@@ -3,6 +3,7 @@ package io.syncgw.engine.session;
 import io.syncgw.codec.model.SyncMessage;
 import io.syncgw.engine.port.WriteBatch;
 import java.util.List;
+import java.util.Map;
 
 /** What the session machine asks its shell to do next. Exactly one effect per step. */
 public sealed interface Effect {
@@ -24,15 +25,17 @@ public sealed interface Effect {
     record LoadDevInf(long deviceId) implements Effect {
     }
 
-    record LookupItems(long accountId, long deviceId, String datastore, List<String> luids, List<String> twinKeys)
-            implements Effect {
+    /** {@code baseHashes}: LUID to the hash of the content the device sends for it, for the merge bases. */
+    record LookupItems(long accountId, long deviceId, String datastore, List<String> luids, List<String> twinKeys,
+                       Map<String, String> baseHashes) implements Effect {
     }
 
     record Write(WriteBatch batch) implements Effect {
     }
 
-    record LoadPending(long accountId, long deviceId, String datastore, io.syncgw.engine.port.ItemFilter filter)
-            implements Effect {
+    /** {@code contentBudget}: characters of content to read with the list (see SyncStore#pendingChanges). */
+    record LoadPending(long accountId, long deviceId, String datastore, io.syncgw.engine.port.ItemFilter filter,
+                       int contentBudget) implements Effect {
     }
 
     record LoadItems(long accountId, List<Long> itemIds) implements Effect {

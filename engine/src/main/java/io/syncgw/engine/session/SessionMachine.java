@@ -238,14 +238,23 @@ public final class SessionMachine {
         if (e instanceof Event.PendingLoaded p) {
             StoreSession st = s.stores.get(p.datastore());
             st.pendingLoaded = true;
-            st.outgoing.addAll(p.changes());
+            for (PendingChange c : p.changes()) {
+                if (c.content() != null) {
+                    // for this message only: a later one loads what it sends afresh
+                    w.prefetched.put(c.itemId(), new StoredItem(c.itemId(), c.changeSeq(), false, c.contentType(),
+                            c.content()));
+                }
+                st.outgoing.add(c.withoutContent());
+            }
             st.numberOfChanges = p.changes().size();
             return advance(s);
         }
         if (e instanceof Event.ItemsLoaded l) {
             if (w.loadingMergeBases) {
                 w.loadingMergeBases = false;
-                w.mergeBases = l.items();
+                Map<Long, StoredItem> bases = new HashMap<>(w.basesRead);
+                bases.putAll(l.items());
+                w.mergeBases = bases;
                 return advance(s);
             }
             w.contents = l.items();
@@ -405,6 +414,12 @@ public final class SessionMachine {
     // ------------------------------------------------------------------------------------------------------------
     // the per-message pipeline
 
+    /**
+     * At most this many characters of content are read with the list of pending changes (the client's MaxMsgSize
+     * bounds it first): a large MaxMsgSize must not pull a whole address book into a session's memory.
+     */
+    static final int MAX_PREFETCH_CHARS = 256 * 1024;
+
     private Effect advance(SessionState s) {
         Work w = s.work;
         if (s.anchors == null && hasSyncAlert(w.msg)) {
@@ -435,7 +450,10 @@ public final class SessionMachine {
                     if (st.mode.serverSends() && st.serverSendsChanges) {
                         ItemFilter filter = filterFor(s.device.policy(), st.datastore);
                         st.window = filter.from() == null && filter.to() == null ? null : filter;
-                        return new Effect.LoadPending(s.account.accountId(), s.device.id(), st.id(), filter);
+                        // the contents the first message can hold come with the list (what chooseChanges takes)
+                        int contentBudget = (int) Math.min(Math.max(s.clientMaxMsgSize, 0), MAX_PREFETCH_CHARS);
+                        return new Effect.LoadPending(s.account.accountId(), s.device.id(), st.id(), filter,
+                                contentBudget);
                     }
                     st.pendingLoaded = true; // one-way from client: the server sends an empty Sync
                 }
@@ -449,9 +467,14 @@ public final class SessionMachine {
             if (w.chosen == null) {
                 w.chosen = chooseChanges(s);
                 if (!w.chosen.isEmpty()) {
-                    return new Effect.LoadItems(s.account.accountId(),
-                            w.chosen.stream().filter(c -> !removesFromDevice(c))
-                                    .map(PendingChange::itemId).toList());
+                    List<Long> ids = w.chosen.stream().filter(c -> !removesFromDevice(c))
+                            .map(PendingChange::itemId).toList();
+                    if (!w.prefetched.keySet().containsAll(ids)) {
+                        return new Effect.LoadItems(s.account.accountId(), ids);
+                    }
+                    Map<Long, StoredItem> contents = new HashMap<>();
+                    ids.forEach(id -> contents.put(id, w.prefetched.get(id)));
+                    w.contents = contents;
                 }
             }
         }
@@ -502,6 +525,7 @@ public final class SessionMachine {
             }
             Set<String> luids = new LinkedHashSet<>();
             Set<String> twins = new LinkedHashSet<>();
+            Map<String, String> baseHashes = new HashMap<>();
             Map<Item, String> texts = completeTexts(s, st, sync);
             for (ItemCommand ic : itemCommands(sync.commands())) {
                 for (Item i : ic.items()) {
@@ -510,6 +534,15 @@ public final class SessionMachine {
                         luids.add(luid);
                     }
                     String text = texts.get(i);
+                    if (luid != null && text != null && ic instanceof Replace) {
+                        // the server copy comes with the facts when the device's content differs from it (the merge
+                        // base, see mergeBaseLookup); for a LUID replaced twice in one message with different contents
+                        // it comes whatever its hash ("" matches none)
+                        String hash = contentHash(w, i, text);
+                        if (baseHashes.putIfAbsent(luid, hash) != null && !baseHashes.get(luid).equals(hash)) {
+                            baseHashes.put(luid, "");
+                        }
+                    }
                     if (text != null && (st.mode.clientSendsAll() ? !(ic instanceof Delete) : ic instanceof Add)) {
                         // a large object's key is its whole text's, so a repeated slow sync finds its twin too; in a
                         // normal sync only Adds look for a twin (among items the device is not known to hold)
@@ -522,7 +555,7 @@ public final class SessionMachine {
                 continue;
             }
             return new Effect.LookupItems(s.account.accountId(), s.device.id(), st.id(), List.copyOf(luids),
-                    List.copyOf(twins));
+                    List.copyOf(twins), Map.copyOf(baseHashes));
         }
         return null;
     }
@@ -622,8 +655,29 @@ public final class SessionMachine {
         if (needsStoredDevInf(s)) {
             return new Effect.LoadDevInf(s.device.id());
         }
+        // most came with the facts (Replaces of mapped items); the rest (twins of a slow sync, a mapped item's Add) are
+        // loaded
+        Map<Long, StoredItem> read = new HashMap<>();
+        for (ItemFacts f : w.facts.values()) {
+            read.putAll(f.bases());
+        }
+        Map<Long, StoredItem> have = new HashMap<>();
+        List<Long> missing = new ArrayList<>();
+        for (Long id : ids) {
+            StoredItem base = read.get(id);
+            if (base != null) {
+                have.put(id, base);
+            } else {
+                missing.add(id);
+            }
+        }
+        if (missing.isEmpty()) {
+            w.mergeBases = have;
+            return null;
+        }
+        w.basesRead = have;
         w.loadingMergeBases = true;
-        return new Effect.LoadItems(s.account.accountId(), List.copyOf(ids));
+        return new Effect.LoadItems(s.account.accountId(), List.copyOf(missing));
     }
 
     // ------------------------------------------------------------------------------------------------------------

@@ -179,14 +179,15 @@ public final class SyncSession {
                     .defaultIfEmpty(new Event.DevInfLoaded(null));
         }
         if (e instanceof Effect.LookupItems l) {
-            return store.lookupItems(l.accountId(), l.deviceId(), l.datastore(), l.luids(), l.twinKeys())
+            return store.lookupItems(l.accountId(), l.deviceId(), l.datastore(), l.luids(), l.twinKeys(),
+                            l.baseHashes())
                     .map(f -> new Event.ItemsLookedUp(l.datastore(), f));
         }
         if (e instanceof Effect.Write w) {
             return waitingForTheDevice(w.batch()).map(Event.Written::new);
         }
         if (e instanceof Effect.LoadPending p) {
-            return store.pendingChanges(p.accountId(), p.deviceId(), p.datastore(), p.filter())
+            return store.pendingChanges(p.accountId(), p.deviceId(), p.datastore(), p.filter(), p.contentBudget())
                     .map(c -> new Event.PendingLoaded(p.datastore(), c));
         }
         if (e instanceof Effect.LoadItems l) {

@@ -28,6 +28,8 @@ final class Work {
     /** Changes chosen for the reply, whose content is being loaded. */
     List<PendingChange> chosen;
     Map<Long, StoredItem> contents;
+    /** Contents that came with the pending changes in this message, by item id. */
+    final Map<Long, StoredItem> prefetched = new HashMap<>();
     /** Spooled chunks of large objects completed by this message, keyed "datastore/luid". */
     final Map<String, String> spooled = new HashMap<>();
     /** Chunks of this message not yet spooled (first and last chunk in one message). */
@@ -41,6 +43,8 @@ final class Work {
     final Map<io.syncgw.codec.model.Item, String> completeTexts = new java.util.IdentityHashMap<>();
     /** Server copies of the items this message updates, to merge into; null until looked up. */
     Map<Long, StoredItem> mergeBases;
+    /** Merge bases that came with the item facts, while the others are loaded. */
+    Map<Long, StoredItem> basesRead = Map.of();
     boolean loadingMergeBases;
 
     final MessageReport.Builder report = new MessageReport.Builder();

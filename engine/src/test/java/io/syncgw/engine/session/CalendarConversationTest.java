@@ -178,10 +178,16 @@ class CalendarConversationTest {
         String luid = phone.items.keySet().iterator().next();
         phone.modifyLocal(luid, "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Muster;Erika\r\nFN:Erika Muster\r\n"
                 + "TEL;CELL:+49 170 7654321\r\nEND:VCARD\r\n");
+        int loads = store.loadItemsCalls;
         sync(phone, AlertCode.TWO_WAY);
         String stored = this.store.liveItems("alice", "contacts").get(0).content;
         assertThat(stored).contains("+49 170 7654321").doesNotContain("1234567").contains("NOTE")
                 .contains("Met at the fair").contains("PHOTO").contains("NICKNAME");
+        assertThat(store.loadItemsCalls).as("the merge base came with the item lookup").isEqualTo(loads);
+        // and the change goes to the desktop with its content read with the list of what it is owed
+        sync(a, AlertCode.TWO_WAY);
+        assertThat(a.items.values()).singleElement().asString().contains("+49 170 7654321").contains("NOTE");
+        assertThat(store.loadItemsCalls).as("contents came with the pending changes").isEqualTo(loads);
     }
 
     @Test

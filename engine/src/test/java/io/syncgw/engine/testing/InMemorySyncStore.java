@@ -129,6 +129,9 @@ public final class InMemorySyncStore implements SyncStore {
         }
     }
 
+    /** Calls of {@link #loadItems} so far (contents the lookups did not bring). */
+    public int loadItemsCalls;
+
     private final Map<String, Account> accounts = new HashMap<>();
     private final Map<Long, Device> devices = new LinkedHashMap<>();
     private Map<Long, Row> items = new TreeMap<>();
@@ -312,9 +315,10 @@ public final class InMemorySyncStore implements SyncStore {
 
     @Override
     public Mono<ItemFacts> lookupItems(long accountId, long deviceId, String datastore, Collection<String> luids,
-                                       Collection<String> twinKeys) {
+                                       Collection<String> twinKeys, Map<String, String> baseHashes) {
         return call(() -> {
             Map<String, MappedItem> byLuid = new HashMap<>();
+            Map<Long, StoredItem> bases = new HashMap<>();
             Set<Long> mapped = new HashSet<>();
             for (Mapping m : mappings.values()) {
                 if (m.deviceId == deviceId) {
@@ -323,6 +327,10 @@ public final class InMemorySyncStore implements SyncStore {
                         Row r = items.get(m.itemId);
                         byLuid.put(m.luid, new MappedItem(m.luid, r.id, r.seq, m.knownSeq, r.deleted, r.hash,
                                 r.updatedAt));
+                        String hash = baseHashes.get(m.luid);
+                        if (hash != null && !r.deleted && !hash.equals(r.hash)) {
+                            bases.put(r.id, new StoredItem(r.id, r.seq, false, r.contentType, r.content));
+                        }
                     }
                 }
             }
@@ -334,7 +342,7 @@ public final class InMemorySyncStore implements SyncStore {
                             .add(new TwinCandidate(r.twinKey, r.id, r.seq, r.hash));
                 }
             }
-            return new ItemFacts(byLuid, twins);
+            return new ItemFacts(byLuid, twins, bases);
         });
     }
 
@@ -561,7 +569,7 @@ public final class InMemorySyncStore implements SyncStore {
 
     @Override
     public Mono<List<PendingChange>> pendingChanges(long accountId, long deviceId, String datastore,
-                                                    ItemFilter filter) {
+                                                    ItemFilter filter, int contentBudget) {
         return call(() -> {
             List<PendingChange> deletes = new ArrayList<>();
             List<PendingChange> replaces = new ArrayList<>();
@@ -595,10 +603,22 @@ public final class InMemorySyncStore implements SyncStore {
             replaces.sort(byId);
             adds.sort(byId);
             List<PendingChange> all = new ArrayList<>(deletes);
-            all.addAll(replaces);
-            all.addAll(adds);
+            // like the database: contents of the first Adds and Replaces within the budget
+            long sum = 0;
+            for (PendingChange c : replacesThenAdds(replaces, adds)) {
+                sum += c.size();
+                Row r = items.get(c.itemId());
+                all.add(sum <= contentBudget ? new PendingChange(c.op(), c.itemId(), c.luid(), c.changeSeq(),
+                        c.contentType(), c.size(), c.recurring(), r.content == null ? "" : r.content) : c);
+            }
             return all;
         });
+    }
+
+    private static List<PendingChange> replacesThenAdds(List<PendingChange> replaces, List<PendingChange> adds) {
+        List<PendingChange> out = new ArrayList<>(replaces);
+        out.addAll(adds);
+        return out;
     }
 
     /** The filter's rule, as the PostgreSQL store writes it in SQL. */
@@ -622,6 +642,7 @@ public final class InMemorySyncStore implements SyncStore {
     @Override
     public Mono<Map<Long, StoredItem>> loadItems(long accountId, Collection<Long> itemIds) {
         return call(() -> {
+            loadItemsCalls++;
             Map<Long, StoredItem> out = new HashMap<>();
             for (Long id : itemIds) {
                 Row r = items.get(id);

@@ -153,31 +153,42 @@ public final class R2dbcSyncStore implements SyncStore {
 
     @Override
     public Mono<ItemFacts> lookupItems(long accountId, long deviceId, String datastore, Collection<String> luids,
-                                       Collection<String> twinKeys) {
+                                       Collection<String> twinKeys, Map<String, String> baseHashes) {
         if (luids.isEmpty() && twinKeys.isEmpty()) {
             return Mono.just(ItemFacts.NONE);
         }
+        String[] baseLuids = new String[baseHashes.size()];
+        String[] hashes = new String[baseHashes.size()];
+        int n = 0;
+        for (Map.Entry<String, String> e : baseHashes.entrySet()) {
+            baseLuids[n] = e.getKey();
+            hashes[n++] = e.getValue();
+        }
         return Connections.withConnection(factory, c -> Sql.query(c, StoreSql.LOOKUP_ITEMS,
                         R2dbcSyncStore::lookupRow, accountId, deviceId, datastore, luids.toArray(String[]::new),
-                        twinKeys.toArray(String[]::new))
+                        twinKeys.toArray(String[]::new), baseLuids, hashes)
                 .collectList()
                 .map(rows -> {
                     Map<String, MappedItem> byLuid = new HashMap<>();
                     Map<String, List<TwinCandidate>> twins = new HashMap<>();
+                    Map<Long, StoredItem> bases = new HashMap<>();
                     for (LookupRow r : rows) {
                         if (r.mapped() != null) {
                             byLuid.put(r.mapped().luid(), r.mapped());
+                            if (r.base() != null) {
+                                bases.put(r.base().itemId(), r.base());
+                            }
                         } else {
                             twins.computeIfAbsent(r.twin().twinKey(), k -> new ArrayList<>()).add(r.twin());
                         }
                     }
                     twins.replaceAll((k, v) -> List.copyOf(v));
-                    return new ItemFacts(byLuid, twins);
+                    return new ItemFacts(byLuid, twins, bases);
                 }));
     }
 
-    /** One row of {@link StoreSql#LOOKUP_ITEMS}: a mapping found by LUID, or a twin candidate. */
-    private record LookupRow(MappedItem mapped, TwinCandidate twin) {
+    /** One row of {@link StoreSql#LOOKUP_ITEMS}: a mapping found by LUID (with its merge base), or a twin candidate. */
+    private record LookupRow(MappedItem mapped, StoredItem base, TwinCandidate twin) {
     }
 
     private static LookupRow lookupRow(Readable row) {
@@ -187,10 +198,13 @@ public final class R2dbcSyncStore implements SyncStore {
         String hash = Sql.getText(row, "content_hash");
         if ("M".equals(Sql.getText(row, "kind"))) {
             java.time.OffsetDateTime updated = row.get("updated_at", java.time.OffsetDateTime.class);
+            String content = Sql.getText(row, "content");
             return new LookupRow(new MappedItem(key, id, seq, Sql.getLong(row, "known_seq"),
-                    Sql.getBool(row, "deleted"), hash, updated == null ? null : updated.toInstant()), null);
+                    Sql.getBool(row, "deleted"), hash, updated == null ? null : updated.toInstant()),
+                    content == null ? null : new StoredItem(id, seq, false, Sql.getText(row, "content_type"), content),
+                    null);
         }
-        return new LookupRow(null, new TwinCandidate(key, id, seq, hash));
+        return new LookupRow(null, null, new TwinCandidate(key, id, seq, hash));
     }
 
     @Override
@@ -203,13 +217,14 @@ public final class R2dbcSyncStore implements SyncStore {
 
     @Override
     public Mono<List<PendingChange>> pendingChanges(long accountId, long deviceId, String datastore,
-                                                    ItemFilter filter) {
+                                                    ItemFilter filter, int contentBudget) {
         return Connections.withConnection(factory, c -> Sql.query(c, StoreSql.PENDING_CHANGES,
                 row -> new PendingChange(PendingChange.Op.valueOf(Sql.getText(row, "op")), Sql.getLong(row, "id"),
                         Sql.getText(row, "luid"), Sql.getLong(row, "change_seq"), Sql.getText(row, "content_type"),
-                        Sql.getInt(row, "size"), Sql.getBool(row, "recurring")),
+                        Sql.getInt(row, "size"), Sql.getBool(row, "recurring"), Sql.getText(row, "content")),
                 accountId, deviceId, datastore, filter.anyCategory().toArray(String[]::new),
-                filter.noCategory().toArray(String[]::new), time(filter.from()), time(filter.to())).collectList());
+                filter.noCategory().toArray(String[]::new), time(filter.from()), time(filter.to()),
+                (long) contentBudget).collectList());
     }
 
     private static Object time(java.time.Instant t) {

@@ -84,14 +84,21 @@ final class StoreSql {
             from (select * from sync_anchor where device_id = $1) a
             full join (select * from sync_resume where device_id = $1) r on r.datastore = a.datastore""";
 
-    /** Kind 'M': the device's mappings by LUID; kind 'T': live items by twin key the device does not map. */
+    /**
+     * Kind 'M': the device's mappings by LUID, with the live item's content type and content when $6/$7 (LUIDs and
+     * content hashes, pairwise) name the LUID with a hash other than the item's (a merge base); kind 'T': live items
+     * by twin key the device does not map.
+     */
     static final String LOOKUP_ITEMS = """
             select 'M' as kind, m.luid as key, i.id, i.change_seq, m.known_seq, i.deleted, i.content_hash,
-                   i.updated_at
+                   i.updated_at, i.content_type,
+                   case when not i.deleted and exists (
+                       select 1 from unnest($6::text[], $7::text[]) as h(luid, hash)
+                       where h.luid = m.luid and h.hash is distinct from i.content_hash) then i.content end as content
             from item_map m join item i on i.id = m.item_id
             where m.device_id = $2 and m.datastore = $3 and m.luid = any($4::text[]) and i.account_id = $1
             union all
-            select 'T', i.twin_key, i.id, i.change_seq, 0, false, i.content_hash, i.updated_at
+            select 'T', i.twin_key, i.id, i.change_seq, 0, false, i.content_hash, i.updated_at, null, null
             from item i
             where i.account_id = $1 and i.datastore = $3 and not i.deleted and i.twin_key = any($5::text[])
               and not exists (select 1 from item_map m where m.device_id = $2 and m.item_id = i.id)
@@ -102,12 +109,14 @@ final class StoreSql {
      * (empty: all), $5 categories that exclude it, $6/$7 the window [from, to) its span must overlap (null: open).
      * Items without categories or span (written before V5, or without dates) pass what they cannot be judged by.
      * Removes (left the filter) and deletes first, then replaces, then adds, each by item id. A detached mapping
-     * (the device's deletion did not propagate) is owed the item again only when it changed since.
+     * (the device's deletion did not propagate) is owed the item again only when it changed since. The content of
+     * the first Adds and Replaces comes along while their sizes add up to at most $8 characters.
      */
     static final String PENDING_CHANGES = """
             with cand as (
                 select i.id, i.deleted, i.change_seq, i.content_type, char_length(i.content) as size, i.recurring,
-                       m.item_id is not null as mapped, m.luid, m.known_seq, coalesce(m.detached, false) as detached,
+                       i.content, m.item_id is not null as mapped, m.luid, m.known_seq,
+                       coalesce(m.detached, false) as detached,
                        i.deleted or (
                            (cardinality($4::text[]) = 0 or coalesce(i.categories, '{}') && $4::text[])
                            and not (coalesce(i.categories, '{}') && $5::text[])
@@ -117,15 +126,22 @@ final class StoreSql {
                 from item i
                 left join item_map m on m.device_id = $2 and m.item_id = i.id
                 where i.account_id = $1 and i.datastore = $3
+            ),
+            owed as (
+                select case when not mapped or detached then 'ADD' when deleted then 'DELETE'
+                            when not passes then 'REMOVE' else 'REPLACE' end as op,
+                       case when not mapped or detached then 2 when deleted or not passes then 0 else 1 end as rank,
+                       id, luid, change_seq, content_type, size, recurring, content
+                from cand
+                where (not mapped and not deleted and passes)
+                   or (detached and not deleted and passes and change_seq > known_seq)
+                   or (mapped and not detached and luid is not null and (deleted or not passes or change_seq > known_seq))
             )
-            select case when not mapped or detached then 'ADD' when deleted then 'DELETE'
-                        when not passes then 'REMOVE' else 'REPLACE' end as op,
-                   id, luid, change_seq, content_type, size, recurring
-            from cand
-            where (not mapped and not deleted and passes)
-               or (detached and not deleted and passes and change_seq > known_seq)
-               or (mapped and not detached and luid is not null and (deleted or not passes or change_seq > known_seq))
-            order by case when not mapped or detached then 2 when deleted or not passes then 0 else 1 end, id""";
+            select op, id, luid, change_seq, content_type, size, recurring,
+                   case when rank > 0 and sum(case when rank > 0 then size else 0 end) over (order by rank, id) <= $8
+                        then content end as content
+            from owed
+            order by rank, id""";
 
     static final String LOAD_ITEMS = """
             select id, change_seq, deleted, content_type, content

@@ -13,6 +13,7 @@ import io.syncgw.engine.port.PendingChange.Op;
 import io.syncgw.engine.port.StoredAnchor;
 import io.syncgw.engine.port.StoredItem;
 import io.syncgw.engine.port.WriteResult;
+import io.syncgw.engine.sync.ContentHash;
 import io.syncgw.persistence.Connections;
 import io.syncgw.persistence.Database;
 import io.syncgw.persistence.account.AccountAdmin;
@@ -174,6 +175,58 @@ class R2dbcSyncStoreIT {
                 "Anna"));
         long other = admin.add(login + "-x", "pw").block(T);
         assertThat(store.loadItems(other, List.of(anna)).block(T)).as("another account's items").isEmpty();
+    }
+
+    @Test
+    void pendingChangesBringTheContentOfTheFirstAddsAndReplacesWithinTheBudget() {
+        WriteResult r = write(Batch.of(acc, devA)
+                .insert(1, CONTACTS, "Anna", "anna", "1")      // 4 characters
+                .insert(2, CONTACTS, "Bernd", "bernd", "2")    // 5
+                .insert(3, CONTACTS, "Carla", "carla", "3"));  // 5
+        long anna = r.insertedIds().get(1);
+        long bernd = r.insertedIds().get(2);
+        long carla = r.insertedIds().get(3);
+        DeviceRecord c = store.registerDevice(acc, "dev-c").block(T);
+        List<PendingChange> owed = store.pendingChanges(acc, c.id(), CONTACTS,
+                io.syncgw.engine.port.ItemFilter.NONE, 9).block(T);
+        assertThat(owed).extracting(PendingChange::itemId, PendingChange::content).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(anna, "Anna"), org.assertj.core.groups.Tuple.tuple(bernd, "Bernd"),
+                org.assertj.core.groups.Tuple.tuple(carla, null));
+        assertThat(owed.stream().map(PendingChange::withoutContent).toList())
+                .as("otherwise the same list as without a budget").isEqualTo(pending(c.id(), CONTACTS));
+        // deletes come first and count nothing; the replace after them is within the budget
+        write(Batch.of(acc, c.id()).mapUpsert(anna, CONTACTS, "ca", r.newSeqs().get(anna))
+                .mapUpsert(bernd, CONTACTS, "cb", r.newSeqs().get(bernd)));
+        WriteResult u = write(Batch.of(acc, devA).update(anna, null, CONTACTS, "Anna B.", "anna", "1")
+                .delete(bernd, null));
+        assertThat(store.pendingChanges(acc, c.id(), CONTACTS, io.syncgw.engine.port.ItemFilter.NONE, 7).block(T))
+                .extracting(PendingChange::op, PendingChange::itemId, PendingChange::content).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Op.DELETE, bernd, null),
+                        org.assertj.core.groups.Tuple.tuple(Op.REPLACE, anna, "Anna B."),
+                        org.assertj.core.groups.Tuple.tuple(Op.ADD, carla, null));
+        assertThat(u.conflicts()).isEmpty();
+    }
+
+    @Test
+    void theLookupBringsTheServerCopyOfAMappedItemWhoseContentDiffersFromTheDevices() {
+        WriteResult r = write(Batch.of(acc, devA)
+                .insert(1, CONTACTS, "Anna", "anna", "la")
+                .insert(2, CONTACTS, "Bernd", "bernd", "lb")
+                .insert(3, CONTACTS, "Carla", "carla", "lc"));
+        long anna = r.insertedIds().get(1);
+        long bernd = r.insertedIds().get(2);
+        long carla = r.insertedIds().get(3);
+        write(Batch.of(acc, devB).delete(carla, null)); // a tombstone: devA still maps it
+        ItemFacts f = store.lookupItems(acc, devA, CONTACTS, List.of("la", "lb", "lc"), List.of(),
+                Map.of("la", ContentHash.of("Anna"), "lb", ContentHash.of("Bernd (changed)"),
+                        "lc", ContentHash.of("Carla (changed)"))).block(T);
+        assertThat(f.byLuid()).containsOnlyKeys("la", "lb", "lc");
+        assertThat(f.bases()).as("only the copy that differs, and no tombstone").containsOnlyKeys(bernd);
+        assertThat(f.bases().get(bernd)).isEqualTo(new StoredItem(bernd, r.newSeqs().get(bernd), false, Batch.VCARD,
+                "Bernd"));
+        assertThat(store.lookupItems(acc, devA, CONTACTS, List.of("la", "lb"), List.of()).block(T).bases())
+                .as("no hashes, no copies").isEmpty();
+        assertThat(f.byLuid().get("la").itemId()).isEqualTo(anna);
     }
 
     @Test
