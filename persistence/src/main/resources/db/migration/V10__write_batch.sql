@@ -5,9 +5,10 @@
 -- a new snapshot, so the steps after the advisory lock see everything committed before it was granted.
 --
 -- Arrays of one kind of change are parallel (unnest cannot take ragged arrays); an empty array skips the step. The
--- caller decides which device steps run: p_claim 'CLAIM' (or 'TAKE_OVER': whoever holds the device) claims it for
--- p_lease_seconds, 'CLAIM_RELEASE' claims it and lets go at once (the completing message of an idle sync);
--- p_lock_key, when not null, is the advisory lock key (class 21319 = "SG").
+-- caller decides what is done to the device row (one update at most): p_claim 'CLAIM' (or 'TAKE_OVER': whoever
+-- holds the device) claims it for p_lease_seconds, 'CLAIM_RELEASE' claims it and lets go at once (the completing
+-- message of an idle sync); p_update_device: a new nonce or DevInf (last_seen); p_release_key: the session whose hold
+-- ends. p_lock_key, when not null, is the advisory lock key (class 21319 = "SG").
 --
 -- Result rows: ('I', ref, id, seq) per inserted item, ('U', null, id, seq) per updated item, ('D', null, id, seq)
 -- per deleted item; or one row ('BUSY', ...) and nothing written when another session holds the device.
@@ -30,7 +31,7 @@ create function syncgw_write_batch(
     p_acc bigint, p_dev bigint,
     p_nonce text, p_devinf text, p_devinf_hash text, p_manufacturer text, p_model text,
     p_claim text, p_lease_key text, p_lease_seconds int, p_lock_key int, p_update_device boolean,
-    p_release_device boolean, p_consume_next_sync boolean,
+    p_consume_next_sync boolean,
     p_unmaps bigint[], p_resets text[],
     i_ref int[], i_datastore text[], i_content_type text[], i_content text[], i_twin_key text[],
     i_content_hash text[], i_luid text[], i_categories text[], i_span_start text[], i_span_end text[],
@@ -64,7 +65,8 @@ declare
     v_del_seq bigint[];
     v_count bigint;
 begin
-    -- first: a device held by another session refuses the whole batch before anything is written
+    -- the device row is written once per batch. First, when the batch claims the device: a device held by another
+    -- session refuses the whole batch before anything is written
     if p_claim is not null then
         update device set
             nonce = coalesce(p_nonce, nonce),
@@ -74,6 +76,8 @@ begin
             manufacturer = coalesce(p_manufacturer, manufacturer),
             model = coalesce(p_model, model),
             last_seen = now(),
+            last_sync = case when cardinality(a_datastore) > 0 then now() else last_sync end,
+            next_sync = case when p_consume_next_sync then 'normal' else next_sync end,
             session_key = p_lease_key,
             session_until = case when p_claim = 'CLAIM_RELEASE' then null
                                  else now() + make_interval(secs => p_lease_seconds) end
@@ -84,13 +88,9 @@ begin
             return query select 'BUSY'::text, null::int, null::bigint, null::bigint;
             return;
         end if;
-    end if;
-
-    if p_lock_key is not null then
-        perform pg_advisory_xact_lock(21319, p_lock_key);
-    end if;
-
-    if p_update_device then
+    elsif p_update_device or p_release_key is not null or p_consume_next_sync or cardinality(a_datastore) > 0 then
+        -- a new nonce or DevInf (the text is not rewritten when its hash is equal), the anchors' last_sync (what the
+        -- account owner sees), the session letting go of the device, the forced next sync applied
         update device set
             nonce = coalesce(p_nonce, nonce),
             devinf = case when p_devinf_hash is null or devinf_hash is not distinct from p_devinf_hash then devinf
@@ -98,16 +98,15 @@ begin
             devinf_hash = coalesce(p_devinf_hash, devinf_hash),
             manufacturer = coalesce(p_manufacturer, manufacturer),
             model = coalesce(p_model, model),
-            last_seen = now()
+            last_seen = case when p_update_device then now() else last_seen end,
+            last_sync = case when cardinality(a_datastore) > 0 then now() else last_sync end,
+            next_sync = case when p_consume_next_sync then 'normal' else next_sync end,
+            session_until = case when session_key = p_release_key then null else session_until end
         where id = p_dev and account_id = p_acc;
     end if;
 
-    if p_release_device then
-        update device set session_until = null where id = p_dev and account_id = p_acc and session_key = p_lease_key;
-    end if;
-
-    if p_consume_next_sync then
-        update device set next_sync = 'normal' where id = p_dev and account_id = p_acc;
+    if p_lock_key is not null then
+        perform pg_advisory_xact_lock(21319, p_lock_key);
     end if;
 
     -- before inserts: the LUID of a duplicated conflict moves to the new item
@@ -370,12 +369,8 @@ begin
         group by u.datastore;
     end if;
 
-    -- the previous client anchor moves to client_prev; the device's last_sync (what the account owner sees) is set
-    -- with them, and the session lets go of the device when p_release_key is its key
+    -- the previous client anchor moves to client_prev (the device's last_sync was set above)
     if cardinality(a_datastore) > 0 then
-        update device set last_sync = now(),
-            session_until = case when session_key = p_release_key then null else session_until end
-        where id = p_dev;
         insert into sync_anchor (device_id, datastore, client_next, client_prev, server_next, completed_at)
         select p_dev, a.datastore, a.client_next, null, a.server_next, now()
         from unnest(a_datastore, a_client_next, a_server_next) as a(datastore, client_next, server_next)

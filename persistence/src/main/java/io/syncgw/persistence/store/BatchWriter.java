@@ -36,7 +36,7 @@ final class BatchWriter {
     private static final String[] PARAMETER_TYPES = {
         "bigint", "bigint", // account, device
         "text", "text", "text", "text", "text", // nonce, devinf, devinf hash, manufacturer, model
-        "text", "text", "int", "int", "boolean", "boolean", "boolean", // claim, key, seconds, lock, update, release, consume
+        "text", "text", "int", "int", "boolean", "boolean", // claim, key, seconds, lock, update device, consume
         "bigint[]", "text[]", // unmaps, resets
         "int[]", "text[]", "text[]", "text[]", "text[]", "text[]", "text[]", "text[]", "text[]", "text[]",
         "boolean[]", // inserts
@@ -158,7 +158,6 @@ final class BatchWriter {
             lease == null ? NULL_INT : (Object) lease.seconds(),
             mayRace ? (Object) (int) acc : NULL_INT, // the lock key: the account id's low 32 bits
             !claims && (b.nonce() != null || d != null),
-            releases && anchors.isEmpty(),
             b.consumeNextSync(),
             longs(b.unmaps(), WriteBatch.MapRemove::itemId),
             b.resets().toArray(String[]::new),
