@@ -4,7 +4,8 @@
 -- are those BatchWriter ran before (see its Javadoc); the call is its own transaction, and a PL/pgSQL statement takes
 -- a new snapshot, so the steps after the advisory lock see everything committed before it was granted.
 --
--- Arrays of one kind of change are parallel (unnest cannot take ragged arrays); an empty array skips the step. The
+-- Arrays of one kind of change are parallel (unnest cannot take ragged arrays); a missing (null, the default) or
+-- empty array skips the step, so a caller names only what its batch holds (named notation: p_acc => ..). The
 -- caller decides what is done to the device row (one update at most): p_claim 'CLAIM' (or 'TAKE_OVER': whoever
 -- holds the device) claims it for p_lease_seconds, 'CLAIM_RELEASE' claims it and lets go at once (the completing
 -- message of an idle sync); p_update_device: a new nonce or DevInf (last_seen); p_release_key: the session whose hold
@@ -28,29 +29,28 @@ end
 $$;
 
 create function syncgw_write_batch(
-    p_acc bigint, p_dev bigint,
-    p_nonce text, p_devinf text, p_devinf_hash text, p_manufacturer text, p_model text,
-    p_claim text, p_lease_key text, p_lease_seconds int, p_lock_key int, p_update_device boolean,
-    p_consume_next_sync boolean,
-    p_unmaps bigint[], p_resets text[],
-    i_ref int[], i_datastore text[], i_content_type text[], i_content text[], i_twin_key text[],
-    i_content_hash text[], i_luid text[], i_categories text[], i_span_start text[], i_span_end text[],
-    i_recurring boolean[],
-    u_item bigint[], u_expected bigint[], u_content_type text[], u_content text[], u_twin_key text[],
-    u_content_hash text[], u_datastore text[], u_luid text[], u_categories text[], u_span_start text[],
-    u_span_end text[], u_recurring boolean[],
-    d_item bigint[], d_expected bigint[],
-    m_item bigint[], m_datastore text[], m_luid text[], m_known_seq bigint[],
-    p_map_removes bigint[],
-    x_item bigint[], x_known_seq bigint[],
-    pr_keep_datastore text[], pr_keep_luid text[], pr_datastores text[],
-    p_item_prunes text[],
-    cd_datastore text[], cd_luid text[],
-    ca_datastore text[], ca_luid text[], ca_idx int[], ca_data text[],
-    p_resume_clears text[],
-    cp_datastore text[], cp_mode int[], cp_client_last text[], cp_luid_datastore text[], cp_luid text[],
-    a_datastore text[], a_client_next text[], a_server_next text[],
-    p_release_key text)
+    p_acc bigint, p_dev bigint, p_nonce text default null, p_devinf text default null,
+    p_devinf_hash text default null, p_manufacturer text default null, p_model text default null,
+    p_claim text default null, p_lease_key text default null, p_lease_seconds int default null,
+    p_lock_key int default null, p_update_device boolean default false, p_consume_next_sync boolean default false,
+    p_unmaps bigint[] default null, p_resets text[] default null, i_ref int[] default null,
+    i_datastore text[] default null, i_content_type text[] default null, i_content text[] default null,
+    i_twin_key text[] default null, i_content_hash text[] default null, i_luid text[] default null,
+    i_categories text[] default null, i_span_start text[] default null, i_span_end text[] default null,
+    i_recurring boolean[] default null, u_item bigint[] default null, u_expected bigint[] default null,
+    u_content_type text[] default null, u_content text[] default null, u_twin_key text[] default null,
+    u_content_hash text[] default null, u_datastore text[] default null, u_luid text[] default null,
+    u_categories text[] default null, u_span_start text[] default null, u_span_end text[] default null,
+    u_recurring boolean[] default null, d_item bigint[] default null, d_expected bigint[] default null,
+    m_item bigint[] default null, m_datastore text[] default null, m_luid text[] default null,
+    m_known_seq bigint[] default null, p_map_removes bigint[] default null, x_item bigint[] default null,
+    x_known_seq bigint[] default null, pr_keep_datastore text[] default null, pr_keep_luid text[] default null,
+    pr_datastores text[] default null, p_item_prunes text[] default null, cd_datastore text[] default null,
+    cd_luid text[] default null, ca_datastore text[] default null, ca_luid text[] default null,
+    ca_idx int[] default null, ca_data text[] default null, p_resume_clears text[] default null,
+    cp_datastore text[] default null, cp_mode int[] default null, cp_client_last text[] default null,
+    cp_luid_datastore text[] default null, cp_luid text[] default null, a_datastore text[] default null,
+    a_client_next text[] default null, a_server_next text[] default null, p_release_key text default null)
 returns table (r_kind text, r_ref int, r_id bigint, r_seq bigint)
 language plpgsql as $$
 #variable_conflict use_column

@@ -7,11 +7,13 @@ import io.syncgw.engine.port.WriteBatch;
 import io.syncgw.engine.port.WriteResult;
 import io.syncgw.persistence.Connections;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
@@ -30,44 +32,42 @@ import reactor.core.publisher.Mono;
  */
 final class BatchWriter {
 
-    /** The call, with the function's parameters in order; text arrays travel as array literals, hence the casts. */
-    static final String CALL;
-
-    private static final String[] PARAMETER_TYPES = {
-        "bigint", "bigint", // account, device
-        "text", "text", "text", "text", "text", // nonce, devinf, devinf hash, manufacturer, model
-        "text", "text", "int", "int", "boolean", "boolean", // claim, key, seconds, lock, update device, consume
-        "bigint[]", "text[]", // unmaps, resets
-        "int[]", "text[]", "text[]", "text[]", "text[]", "text[]", "text[]", "text[]", "text[]", "text[]",
-        "boolean[]", // inserts
-        "bigint[]", "bigint[]", "text[]", "text[]", "text[]", "text[]", "text[]", "text[]", "text[]", "text[]",
-        "text[]", "boolean[]", // updates
-        "bigint[]", "bigint[]", // deletes
-        "bigint[]", "text[]", "text[]", "bigint[]", // map upserts
-        "bigint[]", // map removes
-        "bigint[]", "bigint[]", // detaches
-        "text[]", "text[]", "text[]", // mapping prunes
-        "text[]", // item prunes
-        "text[]", "text[]", // chunk discards
-        "text[]", "text[]", "int[]", "text[]", // chunk appends
-        "text[]", // resume clears
-        "text[]", "int[]", "text[]", "text[]", "text[]", // checkpoints
-        "text[]", "text[]", "text[]", // anchors
-        "text", // key of the lease released with the anchors
+    /**
+     * The function's parameters in order: name and type. A call names only those the batch needs (the others default
+     * to null or false), so an idle session's write binds a handful of values, not all of them.
+     */
+    private static final String[][] PARAMETERS = {
+        {"p_acc", "bigint"}, {"p_dev", "bigint"},
+        {"p_nonce", "text"}, {"p_devinf", "text"}, {"p_devinf_hash", "text"}, {"p_manufacturer", "text"},
+        {"p_model", "text"},
+        {"p_claim", "text"}, {"p_lease_key", "text"}, {"p_lease_seconds", "int"}, {"p_lock_key", "int"},
+        {"p_update_device", "boolean"}, {"p_consume_next_sync", "boolean"},
+        {"p_unmaps", "bigint[]"}, {"p_resets", "text[]"},
+        {"i_ref", "int[]"}, {"i_datastore", "text[]"}, {"i_content_type", "text[]"}, {"i_content", "text[]"},
+        {"i_twin_key", "text[]"}, {"i_content_hash", "text[]"}, {"i_luid", "text[]"}, {"i_categories", "text[]"},
+        {"i_span_start", "text[]"}, {"i_span_end", "text[]"}, {"i_recurring", "boolean[]"},
+        {"u_item", "bigint[]"}, {"u_expected", "bigint[]"}, {"u_content_type", "text[]"}, {"u_content", "text[]"},
+        {"u_twin_key", "text[]"}, {"u_content_hash", "text[]"}, {"u_datastore", "text[]"}, {"u_luid", "text[]"},
+        {"u_categories", "text[]"}, {"u_span_start", "text[]"}, {"u_span_end", "text[]"},
+        {"u_recurring", "boolean[]"},
+        {"d_item", "bigint[]"}, {"d_expected", "bigint[]"},
+        {"m_item", "bigint[]"}, {"m_datastore", "text[]"}, {"m_luid", "text[]"}, {"m_known_seq", "bigint[]"},
+        {"p_map_removes", "bigint[]"},
+        {"x_item", "bigint[]"}, {"x_known_seq", "bigint[]"},
+        {"pr_keep_datastore", "text[]"}, {"pr_keep_luid", "text[]"}, {"pr_datastores", "text[]"},
+        {"p_item_prunes", "text[]"},
+        {"cd_datastore", "text[]"}, {"cd_luid", "text[]"},
+        {"ca_datastore", "text[]"}, {"ca_luid", "text[]"}, {"ca_idx", "int[]"}, {"ca_data", "text[]"},
+        {"p_resume_clears", "text[]"},
+        {"cp_datastore", "text[]"}, {"cp_mode", "int[]"}, {"cp_client_last", "text[]"},
+        {"cp_luid_datastore", "text[]"}, {"cp_luid", "text[]"},
+        {"a_datastore", "text[]"}, {"a_client_next", "text[]"}, {"a_server_next", "text[]"},
+        {"p_release_key", "text"},
     };
 
-    static {
-        StringBuilder sql = new StringBuilder("select r_kind, r_ref, r_id, r_seq from syncgw_write_batch(");
-        for (int i = 0; i < PARAMETER_TYPES.length; i++) {
-            sql.append(i == 0 ? "" : ", ").append('$').append(i + 1);
-            if (PARAMETER_TYPES[i].equals("text[]")) {
-                sql.append("::text[]");
-            }
-        }
-        CALL = sql.append(')').toString();
-    }
-
-    private static final Sql.Null NULL_INT = new Sql.Null(Integer.class);
+    /** The call's text per set of named parameters (a bit per parameter); batches come in a few dozen shapes. */
+    private static final Map<BitSet, String> CALLS = new ConcurrentHashMap<>();
+    private static final int CALLS_LIMIT = 1024;
 
     private final WriteBatch b;
     private final Map<Integer, Long> insertedIds = new HashMap<>();
@@ -80,8 +80,20 @@ final class BatchWriter {
     }
 
     Mono<WriteResult> run(ConnectionFactory factory) {
-        Object[] args = arguments();
-        return Connections.withConnection(factory, c -> Sql.query(c, CALL, row -> {
+        Object[] all = arguments();
+        BitSet named = new BitSet(all.length);
+        for (int i = 0; i < all.length; i++) {
+            if (given(all[i])) {
+                named.set(i);
+            }
+        }
+        Object[] args = new Object[named.cardinality()];
+        int n = 0;
+        for (int i = named.nextSetBit(0); i >= 0; i = named.nextSetBit(i + 1)) {
+            args[n++] = all[i];
+        }
+        String sql = call(named);
+        return Connections.withConnection(factory, c -> Sql.query(c, sql, row -> {
                     String kind = Sql.getText(row, "r_kind");
                     if ("BUSY".equals(kind)) {
                         busy = true;
@@ -98,6 +110,32 @@ final class BatchWriter {
                 }, args).then(Mono.fromSupplier(this::result)));
     }
 
+    /** Whether an argument differs from the parameter's default (null, an empty array, false). */
+    private static boolean given(Object a) {
+        return a != null && !(a instanceof Object[] array && array.length == 0) && !Boolean.FALSE.equals(a);
+    }
+
+    /** {@code select ... from syncgw_write_batch(p_acc => $1, ...)} naming the parameters of {@code named}. */
+    static String call(BitSet named) {
+        String cached = CALLS.get(named);
+        if (cached != null) {
+            return cached;
+        }
+        StringBuilder sql = new StringBuilder("select r_kind, r_ref, r_id, r_seq from syncgw_write_batch(");
+        int n = 0;
+        for (int i = named.nextSetBit(0); i >= 0; i = named.nextSetBit(i + 1)) {
+            sql.append(n == 0 ? "" : ", ").append(PARAMETERS[i][0]).append(" => $").append(++n);
+            if (PARAMETERS[i][1].equals("text[]")) {
+                sql.append("::text[]"); // text arrays travel as array literals (Sql.arrayLiteral)
+            }
+        }
+        String built = sql.append(')').toString();
+        if (CALLS.size() < CALLS_LIMIT) {
+            CALLS.putIfAbsent((BitSet) named.clone(), built);
+        }
+        return built;
+    }
+
     private WriteResult result() {
         if (busy) {
             throw new DeviceBusyException(b.deviceId());
@@ -110,6 +148,7 @@ final class BatchWriter {
         return new WriteResult(insertedIds, newSeqs, conflicts);
     }
 
+    /** Every parameter's argument, in order; null, an empty array or false where the batch has nothing. */
     Object[] arguments() {
         long acc = b.accountId();
         boolean mayRace = !b.resets().isEmpty() || !b.updates().isEmpty() || !b.deletes().isEmpty()
@@ -152,11 +191,11 @@ final class BatchWriter {
         }
         Object[] args = {
             acc, b.deviceId(),
-            Sql.text(b.nonce()), Sql.text(d == null ? null : d.xml()), Sql.text(d == null ? null : d.hash()),
-            Sql.text(d == null ? null : d.manufacturer()), Sql.text(d == null ? null : d.model()),
-            Sql.text(claim), Sql.text(lease == null ? null : lease.key()),
-            lease == null ? NULL_INT : (Object) lease.seconds(),
-            mayRace ? (Object) (int) acc : NULL_INT, // the lock key: the account id's low 32 bits
+            b.nonce(), d == null ? null : d.xml(), d == null ? null : d.hash(),
+            d == null ? null : d.manufacturer(), d == null ? null : d.model(),
+            claim, lease == null ? null : lease.key(),
+            lease == null ? null : (Object) lease.seconds(),
+            mayRace ? (Object) (int) acc : null, // the lock key: the account id's low 32 bits
             !claims && (b.nonce() != null || d != null),
             b.consumeNextSync(),
             longs(b.unmaps(), WriteBatch.MapRemove::itemId),
@@ -195,10 +234,10 @@ final class BatchWriter {
             checkpointStores.toArray(String[]::new), checkpointLuids.toArray(String[]::new),
             texts(anchors, WriteBatch.AnchorCommit::datastore), texts(anchors, WriteBatch.AnchorCommit::clientNext),
             texts(anchors, WriteBatch.AnchorCommit::serverNext),
-            Sql.text(releases ? lease.key() : null),
+            releases ? lease.key() : null,
         };
-        if (args.length != PARAMETER_TYPES.length) {
-            throw new IllegalStateException(args.length + " arguments for " + PARAMETER_TYPES.length + " parameters");
+        if (args.length != PARAMETERS.length) {
+            throw new IllegalStateException(args.length + " arguments for " + PARAMETERS.length + " parameters");
         }
         return args;
     }
