@@ -1,5 +1,6 @@
 package io.syncgw.persistence.store;
 
+import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.syncgw.engine.port.DeviceBusyException;
 import io.syncgw.engine.port.ItemIndex;
@@ -29,6 +30,11 @@ import reactor.core.publisher.Mono;
  * alone cannot meet another session's purge; everything that purges or maps can (a purge must not meet another
  * device's new mapping of the same item, which would fail on the foreign key), so such batches of one account run
  * one after the other. One instance per attempt: it collects the result from the rows.
+ *
+ * <p>A batch that writes only the device row (a claim, a new nonce, or the claim and anchors completing an idle
+ * session) is sent as the single statement the function would run for it ({@link StoreSql#CLAIM_DEVICE},
+ * {@link StoreSql#UPDATE_DEVICE}, {@link StoreSql#CLAIM_AND_COMMIT_ANCHORS}): a function call costs PostgreSQL
+ * about 0.1 ms more, and these are most sessions' first write and both writes of an idle one.
  */
 final class BatchWriter {
 
@@ -80,6 +86,10 @@ final class BatchWriter {
     }
 
     Mono<WriteResult> run(ConnectionFactory factory) {
+        Mono<WriteResult> deviceOnly = deviceOnly(factory);
+        if (deviceOnly != null) {
+            return deviceOnly;
+        }
         Object[] all = arguments();
         BitSet named = new BitSet(all.length);
         for (int i = 0; i < all.length; i++) {
@@ -108,6 +118,71 @@ final class BatchWriter {
                     }
                     return kind;
                 }, args).then(Mono.fromSupplier(this::result)));
+    }
+
+    /**
+     * A batch that writes nothing but the device row (and, completing an idle session, its anchors) as the one
+     * statement the function would run for it: the first message of most sessions and both writes of an idle one.
+     * Null for any other batch.
+     */
+    private Mono<WriteResult> deviceOnly(ConnectionFactory factory) {
+        boolean onlyDevice = b.resets().isEmpty() && b.inserts().isEmpty() && b.updates().isEmpty()
+                && b.deletes().isEmpty() && b.mapUpserts().isEmpty() && b.mapRemoves().isEmpty()
+                && b.prunes().isEmpty() && b.itemPrunes().isEmpty() && b.chunkAppends().isEmpty()
+                && b.chunkDiscards().isEmpty() && b.checkpoints().isEmpty() && b.resumeClears().isEmpty()
+                && b.unmaps().isEmpty() && b.detaches().isEmpty() && !b.consumeNextSync();
+        if (!onlyDevice) {
+            return null;
+        }
+        long acc = b.accountId();
+        long dev = b.deviceId();
+        WriteBatch.DeviceLease lease = b.lease();
+        WriteBatch.DevInfUpdate d = b.devInf();
+        String claim = claim();
+        List<WriteBatch.AnchorCommit> anchors = b.anchors();
+        Function<Connection, Mono<Long>> write;
+        if ("CLAIM_RELEASE".equals(claim)) {
+            write = c -> Sql.update(c, StoreSql.CLAIM_AND_COMMIT_ANCHORS, dev,
+                    texts(anchors, WriteBatch.AnchorCommit::datastore),
+                    texts(anchors, WriteBatch.AnchorCommit::clientNext),
+                    texts(anchors, WriteBatch.AnchorCommit::serverNext), lease.key(), acc);
+        } else if (claim != null && anchors.isEmpty()) {
+            write = c -> Sql.update(c, StoreSql.CLAIM_DEVICE, acc, dev, Sql.text(b.nonce()),
+                    Sql.text(d == null ? null : d.xml()), Sql.text(d == null ? null : d.hash()),
+                    Sql.text(d == null ? null : d.manufacturer()), Sql.text(d == null ? null : d.model()),
+                    lease.key(), lease.seconds(), "TAKE_OVER".equals(claim));
+        } else if (lease == null && anchors.isEmpty() && (b.nonce() != null || d != null)) {
+            write = c -> Sql.update(c, StoreSql.UPDATE_DEVICE, acc, dev, Sql.text(b.nonce()),
+                    Sql.text(d == null ? null : d.xml()), Sql.text(d == null ? null : d.hash()),
+                    Sql.text(d == null ? null : d.manufacturer()), Sql.text(d == null ? null : d.model()));
+        } else {
+            return null;
+        }
+        boolean claims = claim != null;
+        return Connections.withConnection(factory, c -> write.apply(c).map(n -> {
+            if (n == 0 && claims) {
+                throw new DeviceBusyException(dev); // held by another session: nothing was written
+            }
+            return WriteResult.EMPTY;
+        }));
+    }
+
+    /**
+     * How the batch takes the device: "CLAIM", "TAKE_OVER" (whoever holds it), "CLAIM_RELEASE" (the completing batch
+     * of a session that never held it, with nothing of the device to update: taken and let go at once, an idle sync),
+     * or null (it does not claim).
+     */
+    private String claim() {
+        WriteBatch.DeviceLease lease = b.lease();
+        WriteBatch.DeviceLease.Kind kind = lease == null ? null : lease.kind();
+        if (kind == null || kind == WriteBatch.DeviceLease.Kind.RELEASE) {
+            return null;
+        }
+        if (kind == WriteBatch.DeviceLease.Kind.CLAIM && lease.seconds() == 0 && b.nonce() == null
+                && b.devInf() == null && !b.anchors().isEmpty()) {
+            return "CLAIM_RELEASE";
+        }
+        return kind == WriteBatch.DeviceLease.Kind.TAKE_OVER ? "TAKE_OVER" : "CLAIM";
     }
 
     /** Whether an argument differs from the parameter's default (null, an empty array, false). */
@@ -158,12 +233,7 @@ final class BatchWriter {
         WriteBatch.DeviceLease.Kind kind = lease == null ? null : lease.kind();
         boolean claims = kind != null && kind != WriteBatch.DeviceLease.Kind.RELEASE;
         WriteBatch.DevInfUpdate d = b.devInf();
-        // a claim for no time at all by the completing batch, with nothing of the device to update: the device is
-        // taken and let go at once (an idle sync)
-        boolean claimAndRelease = claims && kind == WriteBatch.DeviceLease.Kind.CLAIM && lease.seconds() == 0
-                && b.nonce() == null && d == null && !b.anchors().isEmpty();
-        String claim = !claims ? null : claimAndRelease ? "CLAIM_RELEASE"
-                : kind == WriteBatch.DeviceLease.Kind.TAKE_OVER ? "TAKE_OVER" : "CLAIM";
+        String claim = claim();
         boolean releases = kind == WriteBatch.DeviceLease.Kind.RELEASE;
 
         List<WriteBatch.NewItem> in = b.inserts();

@@ -269,6 +269,43 @@ class DevicePolicyStoreIT {
         write(leased(dev, WriteBatch.DeviceLease.Kind.CLAIM, "s5"));
     }
 
+    /** {@code base} with a new contact: no longer a device-only batch, so it goes through syncgw_write_batch. */
+    private static WriteBatch withItem(WriteBatch base, int ref) {
+        return new WriteBatch(base.accountId(), base.deviceId(), base.nonce(), base.devInf(), List.of(),
+                List.of(item(ref, "contacts", "card " + ref, "l" + ref, ItemIndex.NONE)), List.of(), List.of(),
+                List.of(), List.of(), List.of(), List.of(), base.anchors(), List.of(), List.of(), List.of(), List.of(),
+                List.of(), List.of(), false, base.lease());
+    }
+
+    private long liveItems() {
+        return pending(device(register("counter", 4)).id(), "contacts", ItemFilter.NONE).size();
+    }
+
+    @Test
+    void batchesWithItemsHoldTheDeviceLikeDeviceOnlyOnes() {
+        long dev = device(register("both", 4)).id();
+        write(leased(dev, WriteBatch.DeviceLease.Kind.CLAIM, "s1"));
+        long before = liveItems();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> write(withItem(leased(dev,
+                WriteBatch.DeviceLease.Kind.CLAIM, "s2"), 1))).isInstanceOf(io.syncgw.engine.port.DeviceBusyException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> write(withItem(completing(dev, "s3", "c3"), 2)))
+                .isInstanceOf(io.syncgw.engine.port.DeviceBusyException.class);
+        assertThat(liveItems()).as("nothing of the refused batches written").isEqualTo(before);
+        assertThat(clientAnchor(dev)).isNull();
+        assertThat(store.lookupAccount(login, "both").block(T).device().nonce()).isEqualTo("nonce-s1");
+        // let go by a batch with an item, then an idle-like completion with an item takes and frees it at once
+        write(withItem(leased(dev, WriteBatch.DeviceLease.Kind.RELEASE, "s1"), 3));
+        write(withItem(completing(dev, "s4", "c4"), 4));
+        assertThat(clientAnchor(dev)).isEqualTo("c4");
+        assertThat(liveItems()).isEqualTo(before + 2);
+        write(leased(dev, WriteBatch.DeviceLease.Kind.CLAIM, "s5"));
+        // a claim with an item holds the device against a device-only claim, and a take-over wins
+        write(withItem(leased(dev, WriteBatch.DeviceLease.Kind.TAKE_OVER, "s6"), 5));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> write(leased(dev, WriteBatch.DeviceLease.Kind.CLAIM,
+                "s7"))).isInstanceOf(io.syncgw.engine.port.DeviceBusyException.class);
+        assertThat(store.lookupAccount(login, "both").block(T).device().nonce()).isEqualTo("nonce-s6");
+    }
+
     @Test
     void categoriesAndSpansAreStoredWithTheItems() {
         long a = device(register("a", 4)).id();
