@@ -28,6 +28,20 @@ begin
 end
 $$;
 
+-- Drops device p_dev's mappings of p_items and purges the tombstones among them that no other device maps.
+create function syncgw_unmap_items(p_acc bigint, p_dev bigint, p_items bigint[]) returns void
+language plpgsql as $$
+declare
+    v_released bigint[];
+begin
+    with released as (
+        delete from item_map where device_id = p_dev and item_id = any(p_items) returning item_id
+    )
+    select array_agg(item_id) into v_released from released;
+    perform syncgw_purge_released(p_acc, p_dev, v_released);
+end
+$$;
+
 create function syncgw_write_batch(
     p_acc bigint, p_dev bigint, p_nonce text default null, p_devinf text default null,
     p_devinf_hash text default null, p_manufacturer text default null, p_model text default null,
@@ -111,11 +125,7 @@ begin
 
     -- before inserts: the LUID of a duplicated conflict moves to the new item
     if cardinality(p_unmaps) > 0 then
-        with released as (
-            delete from item_map where device_id = p_dev and item_id = any(p_unmaps) returning item_id
-        )
-        select array_agg(item_id) into v_released from released;
-        perform syncgw_purge_released(p_acc, p_dev, v_released);
+        perform syncgw_unmap_items(p_acc, p_dev, p_unmaps);
     end if;
 
     if cardinality(p_resets) > 0 then
@@ -286,11 +296,7 @@ begin
     end if;
 
     if cardinality(p_map_removes) > 0 then
-        with released as (
-            delete from item_map where device_id = p_dev and item_id = any(p_map_removes) returning item_id
-        )
-        select array_agg(item_id) into v_released from released;
-        perform syncgw_purge_released(p_acc, p_dev, v_released);
+        perform syncgw_unmap_items(p_acc, p_dev, p_map_removes);
     end if;
 
     -- the device no longer holds these items (at the sequences given); the items stay
