@@ -79,9 +79,11 @@ declare
     v_del_seq bigint[];
     v_count bigint;
 begin
-    -- the device row is written once per batch. First, when the batch claims the device: a device held by another
-    -- session refuses the whole batch before anything is written
-    if p_claim is not null then
+    -- the device row is written once per batch, first: a claim (a device held by another session refuses the whole
+    -- batch before anything is written), a new nonce or DevInf (the text is not rewritten when its hash is equal),
+    -- the anchors' last_sync (what the account owner sees), the session letting go, the forced next sync applied
+    if p_claim is not null or p_update_device or p_release_key is not null or p_consume_next_sync
+       or cardinality(a_datastore) > 0 then
         update device set
             nonce = coalesce(p_nonce, nonce),
             devinf = case when p_devinf_hash is null or devinf_hash is not distinct from p_devinf_hash then devinf
@@ -89,34 +91,21 @@ begin
             devinf_hash = coalesce(p_devinf_hash, devinf_hash),
             manufacturer = coalesce(p_manufacturer, manufacturer),
             model = coalesce(p_model, model),
-            last_seen = now(),
+            last_seen = case when p_claim is not null or p_update_device then now() else last_seen end,
             last_sync = case when cardinality(a_datastore) > 0 then now() else last_sync end,
             next_sync = case when p_consume_next_sync then 'normal' else next_sync end,
-            session_key = p_lease_key,
+            session_key = case when p_claim is not null then p_lease_key else session_key end,
             session_until = case when p_claim = 'CLAIM_RELEASE' then null
-                                 else now() + make_interval(secs => p_lease_seconds) end
+                                 when p_claim is not null then now() + make_interval(secs => p_lease_seconds)
+                                 when session_key = p_release_key then null
+                                 else session_until end
         where id = p_dev and account_id = p_acc
-          and (p_claim = 'TAKE_OVER' or session_key is null or session_key = p_lease_key or session_until is null
-               or session_until <= now());
-        if not found then
+          and (p_claim is null or p_claim = 'TAKE_OVER' or session_key is null or session_key = p_lease_key
+               or session_until is null or session_until <= now());
+        if not found and p_claim is not null then
             return query select 'BUSY'::text, null::int, null::bigint, null::bigint;
             return;
         end if;
-    elsif p_update_device or p_release_key is not null or p_consume_next_sync or cardinality(a_datastore) > 0 then
-        -- a new nonce or DevInf (the text is not rewritten when its hash is equal), the anchors' last_sync (what the
-        -- account owner sees), the session letting go of the device, the forced next sync applied
-        update device set
-            nonce = coalesce(p_nonce, nonce),
-            devinf = case when p_devinf_hash is null or devinf_hash is not distinct from p_devinf_hash then devinf
-                          else p_devinf end,
-            devinf_hash = coalesce(p_devinf_hash, devinf_hash),
-            manufacturer = coalesce(p_manufacturer, manufacturer),
-            model = coalesce(p_model, model),
-            last_seen = case when p_update_device then now() else last_seen end,
-            last_sync = case when cardinality(a_datastore) > 0 then now() else last_sync end,
-            next_sync = case when p_consume_next_sync then 'normal' else next_sync end,
-            session_until = case when session_key = p_release_key then null else session_until end
-        where id = p_dev and account_id = p_acc;
     end if;
 
     if p_lock_key is not null then
