@@ -230,11 +230,9 @@ final class BatchWriter {
                 || !b.mapUpserts().isEmpty() || !b.mapRemoves().isEmpty() || !b.prunes().isEmpty()
                 || !b.itemPrunes().isEmpty() || !b.unmaps().isEmpty() || !b.detaches().isEmpty();
         WriteBatch.DeviceLease lease = b.lease();
-        WriteBatch.DeviceLease.Kind kind = lease == null ? null : lease.kind();
-        boolean claims = kind != null && kind != WriteBatch.DeviceLease.Kind.RELEASE;
         WriteBatch.DevInfUpdate d = b.devInf();
         String claim = claim();
-        boolean releases = kind == WriteBatch.DeviceLease.Kind.RELEASE;
+        boolean releases = lease != null && lease.kind() == WriteBatch.DeviceLease.Kind.RELEASE;
 
         List<WriteBatch.NewItem> in = b.inserts();
         List<WriteBatch.ItemUpdate> up = b.updates();
@@ -266,7 +264,7 @@ final class BatchWriter {
             claim, lease == null ? null : lease.key(),
             lease == null ? null : (Object) lease.seconds(),
             mayRace ? (Object) (int) acc : null, // the lock key: the account id's low 32 bits
-            !claims && (b.nonce() != null || d != null),
+            claim == null && (b.nonce() != null || d != null), // a claim writes the nonce and DevInf itself
             b.consumeNextSync(),
             longs(b.unmaps(), WriteBatch.MapRemove::itemId),
             b.resets().toArray(String[]::new),
