@@ -1,6 +1,7 @@
 package io.syncgw.codec.tree;
 
 import io.syncgw.codec.model.SyncMlVersion;
+import io.syncgw.codec.model.devinf.DevInf;
 import java.util.function.Consumer;
 
 /**
@@ -34,7 +35,10 @@ public interface ElementSink {
      * A DevInf document as the content of the open {@code Data} element: inline in XML, an embedded WBXML document
      * (OPAQUE) in WBXML. {@code content} writes the document into the sink it is given.
      *
-     * @param verDtd the DevInf's own VerDTD ("1.2"...), which names the embedded document's DTD; may be null
+     * <p>The same {@code devInf} instance always makes the same document (the model is immutable), so an
+     * implementation may write what it encoded for that instance before instead of running {@code content} again.
+     *
+     * @param devInf the document's DevInf: its own VerDTD ("1.2"...) names the embedded document's DTD
      */
-    void devInfDocument(String verDtd, Consumer<ElementSink> content);
+    void devInfDocument(DevInf devInf, Consumer<ElementSink> content);
 }

@@ -384,7 +384,7 @@ public final class SyncMlWriter {
                 if (data instanceof ItemData.Text t) {
                     out.payload(t.value());
                 } else if (data instanceof ItemData.DevInfData d) {
-                    out.devInfDocument(d.devInf().verDtd(), sink -> devInf(sink, d.devInf()));
+                    out.devInfDocument(d.devInf(), sink -> devInf(sink, d.devInf()));
                 } else if (data instanceof ItemData.AnchorData a) {
                     anchor(out, a.anchor());
                 }

@@ -9,7 +9,9 @@ import static io.syncgw.codec.wbxml.WbxmlTokens.SWITCH_PAGE;
 import static io.syncgw.codec.wbxml.WbxmlTokens.VERSION_1_2;
 
 import io.syncgw.codec.model.SyncMlVersion;
+import io.syncgw.codec.model.devinf.DevInf;
 import io.syncgw.codec.tree.ElementSink;
+import io.syncgw.codec.tree.EncodingCache;
 import io.syncgw.codec.tree.Vocabulary;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -25,6 +27,9 @@ import java.util.function.Consumer;
  * switch back to page 0 to that command.
  */
 final class WbxmlElementSink implements ElementSink {
+    /** The server's DevInf as an embedded document, encoded once per instance (shared: see {@link EncodingCache}). */
+    private static final EncodingCache<DevInf> DEVINF_DOCUMENTS = new EncodingCache<>(16);
+
     private final WbxmlOutput out;
     /** True for an embedded DevInf document, false for a SyncML message. */
     private final boolean devInfDocument;
@@ -117,19 +122,22 @@ final class WbxmlElementSink implements ElementSink {
     }
 
     @Override
-    public void devInfDocument(String verDtd, Consumer<ElementSink> content) {
-        WbxmlOutput doc = new WbxmlOutput(2048);
-        doc.write(VERSION_1_2);
-        String v = verDtd == null ? "" : verDtd.trim();
-        if (v.equals("1.0")) {
-            header(doc, 0, WbxmlTokens.DEVINF_10_FPI);
-        } else {
-            header(doc, v.equals("1.1") ? WbxmlTokens.DEVINF_11 : WbxmlTokens.DEVINF_12, null);
-        }
-        content.accept(new WbxmlElementSink(doc, true));
+    public void devInfDocument(DevInf devInf, Consumer<ElementSink> content) {
+        byte[] document = DEVINF_DOCUMENTS.get(devInf, d -> {
+            WbxmlOutput doc = new WbxmlOutput(2048);
+            doc.write(VERSION_1_2);
+            String v = d.verDtd() == null ? "" : d.verDtd().trim();
+            if (v.equals("1.0")) {
+                header(doc, 0, WbxmlTokens.DEVINF_10_FPI);
+            } else {
+                header(doc, v.equals("1.1") ? WbxmlTokens.DEVINF_11 : WbxmlTokens.DEVINF_12, null);
+            }
+            content.accept(new WbxmlElementSink(doc, true));
+            return doc.toByteArray();
+        });
         out.write(OPAQUE);
-        out.mbUInt32(doc.size());
-        out.write(doc.toByteArray());
+        out.mbUInt32(document.length);
+        out.write(document);
     }
 
     /** The tag byte (without content bit) of an element, after switching to its code page. */

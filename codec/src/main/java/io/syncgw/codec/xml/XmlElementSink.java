@@ -1,7 +1,9 @@
 package io.syncgw.codec.xml;
 
 import io.syncgw.codec.model.SyncMlVersion;
+import io.syncgw.codec.model.devinf.DevInf;
 import io.syncgw.codec.tree.ElementSink;
+import io.syncgw.codec.tree.EncodingCache;
 import io.syncgw.codec.tree.Vocabulary;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
@@ -14,6 +16,8 @@ import java.util.function.Consumer;
  */
 final class XmlElementSink implements ElementSink {
     private static final String DECLARATION = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+    /** The server's DevInf, encoded once per instance (it is shared: see {@link EncodingCache}). */
+    private static final EncodingCache<DevInf> DEVINF_DOCUMENTS = new EncodingCache<>(16);
 
     private record Open(Vocabulary vocabulary, String name) {
     }
@@ -71,8 +75,13 @@ final class XmlElementSink implements ElementSink {
     }
 
     @Override
-    public void devInfDocument(String verDtd, Consumer<ElementSink> content) {
-        content.accept(this); // XML nests the document in place
+    public void devInfDocument(DevInf devInf, Consumer<ElementSink> content) {
+        // XML nests the document in place, inside Data: its bytes are those it has under any SyncML element
+        out.raw(DEVINF_DOCUMENTS.get(devInf, d -> {
+            XmlOutput doc = new XmlOutput(16384);
+            content.accept(new XmlElementSink(doc, Vocabulary.SYNCML));
+            return doc.toByteArray();
+        }));
     }
 
     /** The namespace to declare on an element of this vocabulary here, or null when it is inherited. */

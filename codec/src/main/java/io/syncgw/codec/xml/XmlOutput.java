@@ -57,6 +57,16 @@ final class XmlOutput {
         return this;
     }
 
+    /** Bytes already encoded by an {@code XmlOutput} (a cached fragment). */
+    XmlOutput raw(byte[] encoded) {
+        if (counting) {
+            len += encoded.length;
+        } else {
+            bytes(encoded);
+        }
+        return this;
+    }
+
     XmlOutput start(String name) {
         return raw("<").raw(name).raw(">");
     }
