@@ -68,12 +68,29 @@ final class CdataEndScanner {
             State s = state;
             if (s == State.TEXT || s == State.CDATA) {
                 int from = i;
-                byte b;
+                byte b = 0;
                 while (i < end && (b = buf[i]) != ']' && b != '>' && b != '<') {
                     i++;
                 }
                 if (i > from) {
                     run = 0;
+                }
+                if (s == State.TEXT && b == '<' && i + 1 < end && buf[i + 1] != '!' && buf[i + 1] != '?') {
+                    // a start or end tag, the usual next thing in element-dense documents (DevInf): read to its '>'
+                    // here, as step() would through LT and TAG, without going through step() for each state
+                    int j = i + 1;
+                    byte t = 0;
+                    while (j < end && (t = buf[j]) != '>' && t != '"' && t != '\'') {
+                        j++;
+                    }
+                    run = 0;
+                    if (j < end && t == '>') {
+                        i = j + 1; // the tag ended: character data again
+                    } else {
+                        state = State.TAG; // a quoted attribute value or the chunk's end: step() goes on from j
+                        i = j;
+                    }
+                    continue;
                 }
             } else if (s == State.TAG) {
                 byte b;
