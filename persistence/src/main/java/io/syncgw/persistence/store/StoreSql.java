@@ -111,9 +111,23 @@ final class StoreSql {
      * Removes (left the filter) and deletes first, then replaces, then adds, each by item id. A detached mapping
      * (the device's deletion did not propagate) is owed the item again only when it changed since. The content of
      * the first Adds and Replaces comes along while their sizes add up to at most $8 characters.
+     *
+     * <p>An answer of nothing is noted in {@code pending_quiet} with the account's {@code change_gen} (V11), and while
+     * the generation and the category filter are still those, the next query answers nothing without joining the
+     * datastore's items with the device's mappings (an idle session's cost grew with the address book). Every write
+     * of items and mappings moves the generation on ({@code syncgw_write_batch}); a date window ($6/$7) moves with
+     * the clock, so a query with one neither notes nor skips.
      */
     static final String PENDING_CHANGES = """
-            with cand as (
+            with gen as (
+                select change_gen from account where id = $1
+            ),
+            quiet as (
+                select 1 from pending_quiet q join gen on q.change_gen = gen.change_gen
+                where q.device_id = $2 and q.datastore = $3 and q.any_category = $4::text[]
+                  and q.no_category = $5::text[] and $6::timestamptz is null and $7::timestamptz is null
+            ),
+            cand as (
                 select i.id, i.deleted, i.change_seq, i.content_type, char_length(i.content) as size, i.recurring,
                        i.content, m.item_id is not null as mapped, m.luid, m.known_seq,
                        coalesce(m.detached, false) as detached,
@@ -125,7 +139,7 @@ final class StoreSql {
                                 or i.span_end >= $6::timestamptz)) as passes
                 from item i
                 left join item_map m on m.device_id = $2 and m.item_id = i.id
-                where i.account_id = $1 and i.datastore = $3
+                where i.account_id = $1 and i.datastore = $3 and not exists (select 1 from quiet)
             ),
             owed as (
                 select case when not mapped or detached then 'ADD' when deleted then 'DELETE'
@@ -136,6 +150,14 @@ final class StoreSql {
                 where (not mapped and not deleted and passes)
                    or (detached and not deleted and passes and change_seq > known_seq)
                    or (mapped and not detached and luid is not null and (deleted or not passes or change_seq > known_seq))
+            ),
+            noted as (
+                insert into pending_quiet (device_id, datastore, change_gen, any_category, no_category)
+                select $2, $3, gen.change_gen, $4::text[], $5::text[] from gen
+                where $6::timestamptz is null and $7::timestamptz is null
+                  and not exists (select 1 from quiet) and not exists (select 1 from owed)
+                on conflict (device_id, datastore) do update set change_gen = excluded.change_gen,
+                    any_category = excluded.any_category, no_category = excluded.no_category
             )
             select op, id, luid, change_seq, content_type, size, recurring,
                    case when rank > 0 and sum(case when rank > 0 then size else 0 end) over (order by rank, id) <= $8

@@ -192,7 +192,9 @@ class DevicePolicyStoreIT {
                 List.of()));
         assertThat(pending(b, "contacts", ItemFilter.NONE)).as("detached: not owed").isEmpty();
         assertThat(store.lookupItems(acc, b, "contacts", List.of("lb"), List.of()).block(T).byLuid()).isEmpty();
+        // the item changes (by plain SQL here: so the account's generation moves on too, as every writer's does)
         sql("update item set change_seq = nextval('item_change_seq') where id = $1", id);
+        sql("update account set change_gen = change_gen + 1 where id = $1", acc);
         assertThat(pending(b, "contacts", ItemFilter.NONE)).extracting(PendingChange::op)
                 .containsExactly(PendingChange.Op.ADD);
 
