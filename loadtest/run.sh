@@ -9,11 +9,12 @@
 #
 #   SIMULATION: FirstSync | WorkingDay | MorningBurst | IdleHandsets | Throughput (or a simulation class name)
 #   LOADGEN_OPTS (environment): extra JVM options for the load generator, e.g. a JFR recording to profile it.
+#   PG_CONF (environment): extra postgresql.conf lines for the embedded PostgreSQL, e.g. "plan_cache_mode = auto".
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 [[ $# -ge 1 ]] || usage
 SIM=$1; shift
 case "$SIM" in
@@ -101,6 +102,7 @@ if [[ -z "$DB_URL" ]]; then
   # track = all counts the statements run inside syncgw_write_batch too (as not top-level)
   printf "\nshared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.max = 5000\npg_stat_statements.track = all\n" \
     >>"$DATA/postgres/postgresql.conf"
+  [[ -n "${PG_CONF:-}" ]] && printf '%s\n' "$PG_CONF" >>"$DATA/postgres/postgresql.conf"
   STORAGE=(--data-dir "$DATA")
 else
   STORAGE=(--db-url "$DB_URL")

@@ -1,0 +1,201 @@
+package io.syncgw.persistence.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryMetadata;
+import io.syncgw.engine.auth.PasswordHasher;
+import io.syncgw.engine.port.Registration;
+import io.syncgw.engine.port.WriteBatch;
+import io.syncgw.persistence.Connections;
+import io.syncgw.persistence.Database;
+import io.syncgw.persistence.account.AccountAdmin;
+import io.syncgw.persistence.testing.Batch;
+import io.syncgw.persistence.testing.TestPostgres;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+
+/**
+ * syncgw_write_batch runs its statements with generic plans (V12: planned once per connection, not at every call),
+ * which are the plans of an input array of unknown length. They must still go from the batch's rows to the tables by
+ * their keys: a batch of a few changes, or a first sync's 200 items, must not read a device's whole set of mappings
+ * or the account's items. Counted with pg_stat_xact_all_tables (rows this transaction fetched by index or read
+ * sequentially) for a device holding {@value #MAPPED} mappings, after ANALYZE; a control run of the same batch with
+ * index scans and nested loops disabled shows the count sees a whole read.
+ */
+class WriteBatchPlansIT {
+    private static final Duration T = Duration.ofSeconds(60);
+    private static final String CONTACTS = "contacts";
+    private static final int MAPPED = 3_000;
+    private static Database db;
+    private static R2dbcSyncStore store;
+    private static long acc;
+    private static long a;
+    private static long b;
+    private static List<Long> seeded;
+
+    @BeforeAll
+    static void seed() {
+        db = TestPostgres.migratedDatabase();
+        store = new R2dbcSyncStore(db.connectionFactory());
+        acc = new AccountAdmin(db.connectionFactory(), new PasswordHasher(1_000)).add("plans", "secret").block(T);
+        a = device("a");
+        b = device("b");
+        sql("""
+                insert into item (account_id, datastore, content_type, content, twin_key, content_hash)
+                select $1, $2, 'text/vcard', 'BEGIN:VCARD\r\nFN:Contact ' || g || '\r\nEND:VCARD\r\n', 'k' || g,
+                       md5(g::text)
+                from generate_series(1, $3) g""", acc, CONTACTS, MAPPED);
+        for (long dev : List.of(a, b)) {
+            sql("""
+                    insert into item_map (device_id, item_id, datastore, luid, known_seq)
+                    select $1, id, datastore, 'l' || id, change_seq from item where account_id = $2""", dev, acc);
+        }
+        sql("analyze item");
+        sql("analyze item_map");
+        seeded = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c,
+                "select id from item where account_id = $1 order by id", row -> Sql.getLong(row, "id"), acc)
+                .collectList()).block(T);
+        assertThat(seeded).hasSize(MAPPED);
+    }
+
+    @AfterAll
+    static void stop() {
+        db.close();
+    }
+
+    private static long device(String uri) {
+        Registration r = store.registerDevice(acc, uri, 4).block(T);
+        assertThat(r).isInstanceOf(Registration.Registered.class);
+        return ((Registration.Registered) r).device().id();
+    }
+
+    private static void sql(String statement, Object... args) {
+        Connections.withConnection(db.connectionFactory(), c -> Sql.update(c, statement, args)).block(T);
+    }
+
+    @Test
+    void theWriteBatchRunsWithGenericPlans() {
+        List<String> config = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c,
+                "select unnest(proconfig) as setting from pg_proc where proname = 'syncgw_write_batch'",
+                row -> Sql.getText(row, "setting")).collectList()).block(T);
+        assertThat(config).containsExactly("plan_cache_mode=force_generic_plan");
+    }
+
+    /** Five new contacts, five edited, three deleted, three mapped anew and two unmapped: a standard session. */
+    @Test
+    void aStandardBatchReadsTheRowsItChangesNotTheDevicesMappings() {
+        Batch batch = Batch.of(acc, a);
+        for (int i = 1; i <= 5; i++) {
+            batch.insert(i, CONTACTS, "BEGIN:VCARD\r\nFN:New " + i + "\r\nEND:VCARD\r\n", "new" + i, "new" + i);
+        }
+        for (int i = 0; i < 5; i++) {
+            long id = seeded.get(100 + i);
+            batch.update(id, null, CONTACTS, "BEGIN:VCARD\r\nFN:Edited " + i + "\r\nEND:VCARD\r\n", "k" + id,
+                    "l" + id);
+        }
+        for (int i = 0; i < 3; i++) {
+            batch.delete(seeded.get(200 + i), null);
+        }
+        for (int i = 0; i < 3; i++) {
+            long id = seeded.get(300 + i);
+            batch.mapUpsert(id, CONTACTS, "l" + id, 1L);
+        }
+        batch.mapRemove(seeded.get(400)).mapRemove(seeded.get(401));
+
+        Map<String, Long> read = rowsRead(batch.build(), false);
+        assertThat(read.get("item_map")).as("item_map rows read: %s", read).isLessThan(100);
+        assertThat(read.get("item")).as("item rows read: %s", read).isLessThan(100);
+
+        Map<String, Long> control = rowsRead(batch.build(), true);
+        assertThat(control.get("item_map")).as("control: a whole read is counted, %s", control)
+                .isGreaterThanOrEqualTo(2L * MAPPED);
+    }
+
+    /** A first sync's batch: 200 new contacts from device b, which already maps the account's 3,000. */
+    @Test
+    void aFirstSyncBatchProbesByKeyForEachItem() {
+        Batch batch = Batch.of(acc, b);
+        for (int i = 1; i <= 200; i++) {
+            batch.insert(i, CONTACTS, "BEGIN:VCARD\r\nFN:Slow " + i + "\r\nEND:VCARD\r\n", "slow" + i, "slow" + i);
+        }
+        Map<String, Long> read = rowsRead(batch.build(), false);
+        assertThat(read.get("item_map")).as("item_map rows read: %s", read).isLessThan(MAPPED / 3L);
+        assertThat(read.get("item")).as("item rows read: %s", read).isLessThan(MAPPED / 3L);
+    }
+
+    /**
+     * Runs {@code batch} through the store in a transaction that is rolled back (each test sees the seeded data) and
+     * returns, per table, the rows the batch fetched by index or read sequentially. {@code control}: with
+     * index scans and nested loops disabled, so the plans read whole tables.
+     */
+    private static Map<String, Long> rowsRead(WriteBatch batch, boolean control) {
+        return Mono.usingWhen(db.connectionFactory().create(), c -> {
+            R2dbcSyncStore onThisConnection = new R2dbcSyncStore(new ThisConnection(c));
+            Mono<Long> setUp = control
+                    ? Sql.update(c, "set local enable_indexscan = off")
+                            .then(Sql.update(c, "set local enable_bitmapscan = off"))
+                            .then(Sql.update(c, "set local enable_nestloop = off"))
+                    : Mono.just(0L);
+            // plans are cached per connection whatever the planner settings: each run plans afresh, and the
+            // control's plans are not left behind for the next user of the pooled connection
+            return Sql.update(c, "discard plans")
+                    .then(Mono.from(c.beginTransaction()))
+                    .then(setUp)
+                    .then(counts(c))
+                    .flatMap(before -> onThisConnection.write(batch)
+                            .then(counts(c))
+                            .map(after -> Map.of("item", after.get("item") - before.get("item"),
+                                    "item_map", after.get("item_map") - before.get("item_map"))))
+                    .flatMap(read -> Mono.from(c.rollbackTransaction())
+                            .then(Sql.update(c, "discard plans"))
+                            .thenReturn(read));
+        }, Connection::close).block(T);
+    }
+
+    /**
+     * Rows of item and item_map fetched by index or read sequentially by this connection and not yet in the shared
+     * statistics (PostgreSQL 15 and later keep earlier transactions' counts here too until the backend is idle
+     * outside a transaction: hence the difference of two readings in one transaction).
+     */
+    private static Mono<Map<String, Long>> counts(Connection c) {
+        return Sql.query(c, """
+                select relname, coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) as n
+                from pg_stat_xact_all_tables where relname in ('item', 'item_map')""",
+                row -> Map.entry(Sql.getText(row, "relname"), Sql.getLong(row, "n")))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /** Hands out one open connection (in a transaction) to the store; the store's close does not close it. */
+    private record ThisConnection(Connection connection) implements ConnectionFactory {
+        @Override
+        public Publisher<? extends Connection> create() {
+            return Mono.just((Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("close")) {
+                            return Mono.empty();
+                        }
+                        try {
+                            return method.invoke(connection, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    }));
+        }
+
+        @Override
+        public ConnectionFactoryMetadata getMetadata() {
+            return connection.getMetadata()::getDatabaseProductName;
+        }
+    }
+}
