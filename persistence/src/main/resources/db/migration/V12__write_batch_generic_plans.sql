@@ -1,14 +1,14 @@
 -- The write batch's statements are planned once per connection (PL/pgSQL keeps the plans), and then planned again
 -- at every call: under plan_cache_mode = auto a statement with parameters gets custom plans while they look cheaper
 -- than the generic one, and a custom plan of a statement over unnest(<array parameter>) always does (it knows the
--- array's length). Planning and executor start-up were most of what a standard session cost PostgreSQL (perf: planner,
--- catalog lookups and memory contexts ahead of the index and heap work); with the generic plans a standard session's
+-- array's length). Planning was a large share of what a standard session cost PostgreSQL (perf: planner 15 %,
+-- catalog lookups 11 % and memory contexts 10 % of its samples, the index and heap work 14 %); with the generic plans a standard session's
 -- two write batches run 1.8-2.0 + 1.4 ms instead of 4.2-4.3 + 1.9-2.0 ms, and PostgreSQL's CPU per standard
 -- session is 15-18 % lower (loadtest/RESULTS.md, fifth round).
 --
 -- The setting holds while syncgw_write_batch runs, so for every function it calls (the steps, the unmap and the
 -- tombstone purge) and for the foreign-key checks of its statements; the gateway's own statements keep the server's
--- setting. The generic plans are the plans of an array of unknown length (unnest: 100 rows); each statement joins
+-- setting. The generic plans are the plans of an array of unknown length (unnest: 10 rows); each statement joins
 -- its input to the tables by their keys, so the same plan serves one item or a first sync's batch
 -- (WriteBatchPlansIT checks the plans that matter do not read a whole table).
 alter function syncgw_write_batch set plan_cache_mode = force_generic_plan;
