@@ -2,9 +2,9 @@
 -- at every call: under plan_cache_mode = auto a statement with parameters gets custom plans while they look cheaper
 -- than the generic one, and a custom plan of a statement over unnest(<array parameter>) always does (it knows the
 -- array's length). Planning was a large share of what a standard session cost PostgreSQL (perf: planner 15 %,
--- catalog lookups 11 % and memory contexts 10 % of its samples, the index and heap work 14 %); with the generic plans a standard session's
--- two write batches run 1.8-2.0 + 1.4 ms instead of 4.2-4.3 + 1.9-2.0 ms, and PostgreSQL's CPU per standard
--- session is 15-18 % lower (loadtest/RESULTS.md, fifth round).
+-- catalog lookups 11 %, memory contexts 10 % of its samples; the index and heap work 14 %). With the generic plans a
+-- standard session's two write batches run 1.8-2.0 + 1.4 ms instead of 4.2-4.3 + 1.9-2.0 ms, and PostgreSQL's CPU
+-- per standard session is 15-18 % lower (loadtest/RESULTS.md, fifth round).
 --
 -- The setting holds while syncgw_write_batch runs, so for every function it calls (the steps, the unmap and the
 -- tombstone purge) and for the foreign-key checks of its statements; the gateway's own statements keep the server's
