@@ -61,6 +61,7 @@ public final class GatewayServer implements AutoCloseable {
                          java.util.function.Supplier<Mono<Boolean>> ready, Duration idleTimeout,
                          java.nio.file.Path tlsCert, java.nio.file.Path tlsKey,
                          java.util.function.Consumer<reactor.netty.http.server.HttpServerRoutes> pages) {
+        DroppedErrors.install();
         byte[] ok = "ok\n".getBytes(StandardCharsets.UTF_8);
         byte[] notReady = "not ready\n".getBytes(StandardCharsets.UTF_8);
         HttpServer http = HttpServer.create();

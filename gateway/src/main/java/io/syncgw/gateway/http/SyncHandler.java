@@ -152,17 +152,11 @@ public final class SyncHandler {
                     metrics.decoded(decodeNanos[0]);
                     return dispatch(req, res, ((DecodeResult.Complete) r).message(), mime, format);
                 })
-                .onErrorResume(SyncHandler::timedOut, e -> {
+                .onErrorResume(DroppedErrors::isTimeout, e -> {
                     // a body trickling in (slowloris) or stalled: nothing of it was applied
                     res.keepAlive(false);
                     return plain(req, res, HttpResponseStatus.REQUEST_TIMEOUT, "request body not received in time");
                 });
-    }
-
-    /** Reactor Netty's request timeout (its exception class is package-private) or the body's read timeout. */
-    private static boolean timedOut(Throwable e) {
-        return e instanceof io.netty.handler.timeout.ReadTimeoutException
-                || e.getClass().getName().equals("reactor.netty.http.server.RequestTimeoutException");
     }
 
     private static DecodeResult feed(SyncMlDecoder decoder, ByteBuf buf, byte[] scratch) {
