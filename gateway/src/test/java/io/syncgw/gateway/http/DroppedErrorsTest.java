@@ -20,13 +20,16 @@ class DroppedErrorsTest {
     private final Logger logger = (Logger) LoggerFactory.getLogger(DroppedErrors.class);
     private final ListAppender<ILoggingEvent> events = new ListAppender<>();
     private Level level;
+    private boolean additive;
 
     @BeforeEach
     void capture() {
         DroppedErrors.install();
         DroppedErrors.install(); // a second server in the same JVM: still one hook
         level = logger.getLevel();
+        additive = logger.isAdditive();
         logger.setLevel(Level.DEBUG);
+        logger.setAdditive(false); // the deliberate ERROR below stays out of the build's console
         events.start();
         logger.addAppender(events);
     }
@@ -35,6 +38,7 @@ class DroppedErrorsTest {
     void release() {
         logger.detachAppender(events);
         logger.setLevel(level);
+        logger.setAdditive(additive);
     }
 
     @Test
