@@ -5,14 +5,12 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import io.syncgw.engine.auth.PasswordHasher;
 import io.syncgw.engine.port.ItemFilter;
-import io.syncgw.engine.port.ItemIndex;
 import io.syncgw.engine.port.PendingChange;
 import io.syncgw.engine.port.Registration;
-import io.syncgw.engine.port.WriteBatch;
-import io.syncgw.engine.sync.ContentHash;
 import io.syncgw.persistence.Connections;
 import io.syncgw.persistence.Database;
 import io.syncgw.persistence.account.AccountAdmin;
+import io.syncgw.persistence.testing.Batch;
 import io.syncgw.persistence.testing.TestPostgres;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,8 +58,9 @@ class PendingQuietIT {
         acc = admin.add("quiet" + LOGINS.incrementAndGet(), "secret").block(T);
         a = device("a");
         b = device("b");
-        var inserted = write(batch(a).inserts(List.of(item(1, "one", "la1"), item(2, "two", "la2"),
-                item(3, "three", "la3")))).insertedIds();
+        var inserted = write(batch(a).insert(1, CONTACTS, "one", "k-one", "la1")
+                .insert(2, CONTACTS, "two", "k-two", "la2").insert(3, CONTACTS, "three", "k-three", "la3"))
+                .insertedIds();
         ids.clear();
         ids.addAll(List.of(inserted.get(1), inserted.get(2), inserted.get(3)));
     }
@@ -72,17 +71,12 @@ class PendingQuietIT {
         return ((Registration.Registered) r).device().id();
     }
 
-    private static WriteBatch.NewItem item(int ref, String text, String luid) {
-        return new WriteBatch.NewItem(ref, CONTACTS, "text/vcard", text, "k-" + text, ContentHash.of(text), luid,
-                ItemIndex.NONE);
-    }
-
     private io.syncgw.engine.port.WriteResult write(Batch batch) {
         return store.write(batch.build()).block(T);
     }
 
     private Batch batch(long dev) {
-        return new Batch(acc, dev);
+        return Batch.of(acc, dev);
     }
 
     private List<PendingChange> pending(long dev, ItemFilter filter) {
@@ -126,30 +120,29 @@ class PendingQuietIT {
     @Test
     void anotherDevicesInsertUpdateAndDeleteEachEndTheNote() {
         quiet(a);
-        long added = write(batch(b).inserts(List.of(item(9, "from b", "lb9")))).insertedIds().get(9);
+        long added = write(batch(b).insert(9, CONTACTS, "from b", "k-from b", "lb9")).insertedIds().get(9);
         assertThat(owedTo(a)).containsExactly(tuple(added, PendingChange.Op.ADD));
-        write(batch(a).mapUpserts(List.of(new WriteBatch.MapUpsert(added, CONTACTS, "la9", seq(added)))));
+        write(batch(a).mapUpsert(added, CONTACTS, "la9", seq(added)));
 
         quiet(a);
-        write(batch(b).updates(List.of(new WriteBatch.ItemUpdate(ids.get(0), null, "text/vcard", "one, edited",
-                "k-one", ContentHash.of("one, edited"), CONTACTS, "lb1", ItemIndex.NONE))));
+        write(batch(b).update(ids.get(0), null, CONTACTS, "one, edited", "k-one", "lb1"));
         assertThat(owedTo(a)).containsExactly(tuple(ids.get(0), PendingChange.Op.REPLACE));
-        write(batch(a).mapUpserts(List.of(new WriteBatch.MapUpsert(ids.get(0), CONTACTS, "la1", seq(ids.get(0))))));
+        write(batch(a).mapUpsert(ids.get(0), CONTACTS, "la1", seq(ids.get(0))));
 
         quiet(a);
-        write(batch(b).deletes(List.of(new WriteBatch.ItemDelete(ids.get(1), null))));
+        write(batch(b).delete(ids.get(1), null));
         assertThat(owedTo(a)).containsExactly(tuple(ids.get(1), PendingChange.Op.DELETE));
     }
 
     @Test
     void theDevicesOwnResetAndUnmapEndTheNote() {
         quiet(a);
-        write(batch(a).mapRemoves(List.of(new WriteBatch.MapRemove(ids.get(2)))));
+        write(batch(a).mapRemove(ids.get(2)));
         assertThat(owedTo(a)).containsExactly(tuple(ids.get(2), PendingChange.Op.ADD));
-        write(batch(a).mapUpserts(List.of(new WriteBatch.MapUpsert(ids.get(2), CONTACTS, "la3", seq(ids.get(2))))));
+        write(batch(a).mapUpsert(ids.get(2), CONTACTS, "la3", seq(ids.get(2))));
 
         quiet(a);
-        write(batch(a).resets(List.of(CONTACTS)));
+        write(batch(a).reset(CONTACTS));
         assertThat(owedTo(a)).extracting(t -> t.toArray()[1]).containsOnly(PendingChange.Op.ADD).hasSize(3);
     }
 
@@ -191,58 +184,5 @@ class PendingQuietIT {
         return Connections.withConnection(db.connectionFactory(), c -> Sql.query(c,
                 "select change_seq from item where id = $1", row -> Sql.getLong(row, "change_seq"), id).next())
                 .block(T);
-    }
-
-    /** A write batch with only what a case needs. */
-    private static final class Batch {
-        private final long acc;
-        private final long dev;
-        private List<String> resets = List.of();
-        private List<WriteBatch.NewItem> inserts = List.of();
-        private List<WriteBatch.ItemUpdate> updates = List.of();
-        private List<WriteBatch.ItemDelete> deletes = List.of();
-        private List<WriteBatch.MapUpsert> mapUpserts = List.of();
-        private List<WriteBatch.MapRemove> mapRemoves = List.of();
-
-        Batch(long acc, long dev) {
-            this.acc = acc;
-            this.dev = dev;
-        }
-
-        Batch resets(List<String> v) {
-            resets = v;
-            return this;
-        }
-
-        Batch inserts(List<WriteBatch.NewItem> v) {
-            inserts = v;
-            return this;
-        }
-
-        Batch updates(List<WriteBatch.ItemUpdate> v) {
-            updates = v;
-            return this;
-        }
-
-        Batch deletes(List<WriteBatch.ItemDelete> v) {
-            deletes = v;
-            return this;
-        }
-
-        Batch mapUpserts(List<WriteBatch.MapUpsert> v) {
-            mapUpserts = v;
-            return this;
-        }
-
-        Batch mapRemoves(List<WriteBatch.MapRemove> v) {
-            mapRemoves = v;
-            return this;
-        }
-
-        WriteBatch build() {
-            return new WriteBatch(acc, dev, null, null, resets, inserts, updates, deletes, mapUpserts, mapRemoves,
-                    List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                    false, null);
-        }
     }
 }
