@@ -193,7 +193,7 @@ public final class Gateway implements AutoCloseable {
                 s.sessionTimeout());
         SessionRegistry registry = new SessionRegistry(engine, s.sessionTimeout(), s.maxSessions(), Clock.systemUTC(),
                 router.tokenPrefix());
-        GatewayMetrics metrics = new GatewayMetrics(config.conflictPolicy().wireName(), registry::size,
+        GatewayMetrics metrics = new GatewayMetrics(config.conflictPolicy().wireName(), registry::live,
                 registry::expiredCount);
         metrics.bindPool(database);
         DecoderLimits limits = new DecoderLimits(s.maxMessageBytes(), DecoderLimits.DEFAULT.maxDepth(),

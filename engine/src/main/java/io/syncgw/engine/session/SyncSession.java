@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.concurrent.Queues;
 
 /**
  * The actor of one SyncML session: it owns the session's {@link SessionState}, takes the session's messages through
@@ -29,7 +30,13 @@ public final class SyncSession {
     private final SyncStore store;
     private final Scheduler cpu;
     private final Clock clock;
-    private final Sinks.Many<Task> mailbox = Sinks.many().unicast().onBackpressureBuffer();
+    /**
+     * A client sends its next message only after the reply to the last one (a resend may overlap it): the mailbox holds
+     * one or two tasks, so its queue grows in links of 8, not Reactor's default 256 slots (a kilobyte per session, kept
+     * by every open session and by finished ones held for replays).
+     */
+    private final Sinks.Many<Task> mailbox = Sinks.many().unicast()
+            .onBackpressureBuffer(Queues.<Task>unbounded(8).get());
     private final AtomicReference<Instant> lastActivity;
     private volatile Effect.Outcome lastOutcome = Effect.Outcome.CONTINUE;
 

@@ -8,9 +8,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -25,6 +27,13 @@ import reactor.core.scheduler.Schedulers;
  * A session expires after {@code idleTimeout} without messages; a finished session is kept a little longer so that a
  * client that missed the last reply can still get it replayed. Expired sessions are closed and dropped, releasing
  * their memory.
+ *
+ * <p>{@code maxSessions} bounds the live sessions (not yet finished). Finished sessions kept for replays are bounded
+ * apart, by the same number: when more have finished within the grace period, the oldest are dropped first (a late
+ * resend of theirs then starts over like any unknown session). Finished sessions used to count against the live limit
+ * and were dropped only by the periodic sweep, so at a sustained 550 sessions/s (50,000 finished in the 90 s a
+ * finished session could wait for the sweep) a node answered every new session 503 although it served few at once.
+ * They now leave in the order they finished, checked whenever another one finishes.
  */
 public final class SessionRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
@@ -43,6 +52,15 @@ public final class SessionRegistry implements AutoCloseable {
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
     /** Token of the session a device's SyncML session id started, for replaying a resent first message. */
     private final Map<String, String> startedBy = new ConcurrentHashMap<>();
+    /** Entries not finished yet: what {@code maxSessions} bounds. */
+    private final AtomicInteger live = new AtomicInteger();
+    /** Finished entries still kept for replays. */
+    private final AtomicInteger finished = new AtomicInteger();
+    /**
+     * Tokens of finished sessions in the order they finished (some may have been dropped already by a sweep); guarded
+     * by itself: one short step per finished session.
+     */
+    private final Queue<String> finishOrder = new ArrayDeque<>();
     private final AtomicInteger expired = new AtomicInteger();
     private final Disposable sweeper;
 
@@ -61,6 +79,8 @@ public final class SessionRegistry implements AutoCloseable {
         /** A message arrived after the one that finished the session (the client's acknowledgement). */
         volatile boolean heardAfter;
         volatile String startKey;
+        /** Dropped from the registry (guarded by the entry's lock, with {@link #finishedAt}'s first setting). */
+        boolean dropped;
 
         Entry(SyncSession session) {
             this.session = session;
@@ -97,17 +117,17 @@ public final class SessionRegistry implements AutoCloseable {
         this.sweeper = Flux.interval(every, every, Schedulers.parallel()).subscribe(t -> sweep());
     }
 
-    /** A new session in the default encoding, or empty when this node already serves {@code maxSessions}. */
+    /** A new session in the default encoding, or empty when this node already serves {@code maxSessions} live ones. */
     public Optional<Created> create(String respUriBase) {
         return create(respUriBase, null);
     }
 
     /**
      * A new session whose replies are encoded as {@code contentType} (null: the engine's default), or empty when this
-     * node already serves {@code maxSessions}.
+     * node already serves {@code maxSessions} live ones.
      */
     public Optional<Created> create(String respUriBase, String contentType) {
-        if (sessions.size() >= maxSessions) {
+        if (live.get() >= maxSessions) {
             return Optional.empty();
         }
         byte[] raw = new byte[16];
@@ -116,6 +136,7 @@ public final class SessionRegistry implements AutoCloseable {
         String sep = respUriBase.contains("?") ? "&" : "?";
         String respUri = respUriBase + sep + "s=" + token;
         SyncSession s = contentType == null ? engine.newSession(respUri) : engine.newSession(respUri, contentType);
+        live.incrementAndGet();
         sessions.put(token, new Entry(s));
         return Optional.of(new Created(token, s));
     }
@@ -164,20 +185,85 @@ public final class SessionRegistry implements AutoCloseable {
         if (e == null) {
             return false;
         }
-        if (e.finishedAt != null) {
-            e.heardAfter = true;
+        if (outcome == Effect.Outcome.CONTINUE && e.finishedAt == null) {
             return false;
         }
-        if (outcome != Effect.Outcome.CONTINUE) {
+        Instant now = clock.instant();
+        synchronized (e) {
+            if (e.finishedAt != null) {
+                e.heardAfter = true;
+                return false;
+            }
             e.completed = outcome == Effect.Outcome.COMPLETED;
-            e.finishedAt = clock.instant();
-            return true;
+            e.finishedAt = now;
+            if (e.dropped) {
+                return true; // expired while answering its last message: already uncounted
+            }
+            live.decrementAndGet();
+            finished.incrementAndGet();
         }
-        return false;
+        synchronized (finishOrder) {
+            finishOrder.add(token);
+        }
+        dropFinished(now);
+        return true;
     }
 
+    /**
+     * Drops finished sessions from the head of the finish order while they are past the grace period or more than
+     * {@code maxSessions} are kept; tokens of entries dropped otherwise (sweep, close) are skipped.
+     */
+    private void dropFinished(Instant now) {
+        Instant graceFrom = now.minus(finishedGrace);
+        while (true) {
+            String token;
+            Entry e;
+            synchronized (finishOrder) {
+                token = finishOrder.peek();
+                if (token == null) {
+                    return;
+                }
+                e = sessions.get(token);
+                if (e != null && finished.get() <= maxSessions && !e.finishedAt.isBefore(graceFrom)) {
+                    return; // the oldest finished one is still within its grace: so are all after it
+                }
+                finishOrder.remove();
+            }
+            if (e != null) {
+                drop(token, e);
+            }
+        }
+    }
+
+    /** Removes {@code e} from the registry and its counts, once, and stops its session. */
+    private boolean drop(String token, Entry e) {
+        synchronized (e) {
+            if (e.dropped) {
+                return false;
+            }
+            e.dropped = true;
+            if (e.finishedAt == null) {
+                live.decrementAndGet();
+            } else {
+                finished.decrementAndGet();
+            }
+        }
+        sessions.remove(token, e);
+        e.session.close();
+        if (e.startKey != null) {
+            startedBy.remove(e.startKey, token);
+        }
+        return true;
+    }
+
+    /** Every session this node holds: live ones and finished ones kept for replays. */
     public int size() {
         return sessions.size();
+    }
+
+    /** Sessions that have not finished: what {@code maxSessions} bounds, and what the active-sessions gauge shows. */
+    public int live() {
+        return live.get();
     }
 
     /**
@@ -200,33 +286,27 @@ public final class SessionRegistry implements AutoCloseable {
         return expired.get();
     }
 
-    /** Drops idle and finished sessions. */
+    /** Drops idle sessions, and finished ones past their grace (also dropped as others finish). */
     public void sweep() {
         Instant now = clock.instant();
-        sessions.entrySet().removeIf(en -> {
+        for (Map.Entry<String, Entry> en : sessions.entrySet()) {
             Entry e = en.getValue();
-            boolean idle = e.session.lastActivity().plus(idleTimeout).isBefore(now);
-            boolean done = e.finishedAt != null && e.finishedAt.plus(finishedGrace).isBefore(now);
-            if (idle || done) {
-                if (idle && e.finishedAt == null) {
-                    expired.incrementAndGet();
-                    LOG.info("session of device '{}' expired after {} idle", e.session.deviceUri(), idleTimeout);
-                }
-                e.session.close();
-                if (e.startKey != null) {
-                    startedBy.remove(e.startKey, en.getKey());
-                }
-                return true;
+            if (e.finishedAt == null && e.session.lastActivity().plus(idleTimeout).isBefore(now)
+                    && drop(en.getKey(), e)) {
+                expired.incrementAndGet();
+                LOG.info("session of device '{}' expired after {} idle", e.session.deviceUri(), idleTimeout);
             }
-            return false;
-        });
+        }
+        dropFinished(now);
     }
 
     @Override
     public void close() {
         sweeper.dispose();
-        sessions.values().forEach(e -> e.session.close());
-        sessions.clear();
+        sessions.forEach(this::drop);
+        synchronized (finishOrder) {
+            finishOrder.clear();
+        }
         startedBy.clear();
     }
 }

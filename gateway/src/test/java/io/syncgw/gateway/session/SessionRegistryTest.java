@@ -158,6 +158,69 @@ class SessionRegistryTest {
     }
 
     @Test
+    void finishedSessionsDoNotCountAgainstTheLiveLimit() {
+        // a node at a sustained rate holds rate x grace finished sessions: they must not make it refuse new ones
+        for (int round = 0; round < 4; round++) {
+            for (int i = 0; i < 3; i++) {
+                String t = registry.create("http://gw/sync").orElseThrow().token();
+                assertThat(registry.replied(t, Effect.Outcome.COMPLETED)).isTrue();
+            }
+        }
+        assertThat(registry.live()).isZero();
+        assertThat(registry.create("http://gw/sync")).isPresent();
+        assertThat(registry.create("http://gw/sync")).isPresent();
+        assertThat(registry.create("http://gw/sync")).isPresent();
+        assertThat(registry.live()).isEqualTo(3);
+        assertThat(registry.create("http://gw/sync")).as("3 live: full").isEmpty();
+    }
+
+    @Test
+    void finishedSessionsKeptForReplaysAreBoundedOldestFirst() {
+        String[] t = new String[5];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = registry.create("http://gw/sync").orElseThrow().token();
+            registry.replied(t[i], Effect.Outcome.COMPLETED);
+            clock.advance(Duration.ofSeconds(1));
+        }
+        // at most maxSessions (3) finished ones are kept: the two that finished first are gone, without a sweep
+        assertThat(registry.find(t[0])).isEmpty();
+        assertThat(registry.find(t[1])).isEmpty();
+        assertThat(registry.find(t[2])).isPresent();
+        assertThat(registry.find(t[4])).isPresent();
+        assertThat(registry.size()).isEqualTo(3);
+        assertThat(registry.live()).isZero();
+    }
+
+    @Test
+    void finishedSessionsLeaveAfterTheirGraceAsOthersFinish() {
+        String first = registry.create("http://gw/sync").orElseThrow().token();
+        String live = registry.create("http://gw/sync").orElseThrow().token();
+        registry.replied(first, Effect.Outcome.FAILED);
+        clock.advance(Duration.ofSeconds(61));
+        String next = registry.create("http://gw/sync").orElseThrow().token();
+        registry.replied(next, Effect.Outcome.COMPLETED);
+        assertThat(registry.find(first)).as("past its minute of grace: dropped when the next one finished").isEmpty();
+        assertThat(registry.find(next)).isPresent();
+        assertThat(registry.find(live)).as("a live session is not touched").isPresent();
+        assertThat(registry.live()).isEqualTo(1);
+        assertThat(registry.size()).isEqualTo(2);
+    }
+
+    @Test
+    void aSessionThatExpiresIsCountedOnceEvenIfItFinishesLater() {
+        String token = registry.create("http://gw/sync").orElseThrow().token();
+        clock.advance(Duration.ofMinutes(6));
+        registry.sweep();
+        assertThat(registry.find(token)).isEmpty();
+        assertThat(registry.live()).isZero();
+        assertThat(registry.replied(token, Effect.Outcome.COMPLETED)).isFalse();
+        for (int i = 0; i < 3; i++) {
+            assertThat(registry.create("http://gw/sync")).isPresent();
+        }
+        assertThat(registry.live()).isEqualTo(3);
+    }
+
+    @Test
     void theFirstReplysRespUriCarriesTheToken() {
         String token = startOne("dev-b");
         assertThat(lastRespUri).isEqualTo("http://gw/sync?s=" + token);
