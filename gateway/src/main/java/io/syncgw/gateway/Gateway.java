@@ -194,7 +194,7 @@ public final class Gateway implements AutoCloseable {
         SessionRegistry registry = new SessionRegistry(engine, s.sessionTimeout(), s.maxSessions(), Clock.systemUTC(),
                 router.tokenPrefix());
         GatewayMetrics metrics = new GatewayMetrics(config.conflictPolicy().wireName(), registry::live,
-                registry::expiredCount);
+                registry::retained, registry::expiredCount);
         metrics.bindPool(database);
         DecoderLimits limits = new DecoderLimits(s.maxMessageBytes(), DecoderLimits.DEFAULT.maxDepth(),
                 DecoderLimits.DEFAULT.maxElements(), (int) Math.min(Integer.MAX_VALUE, s.maxMessageBytes()),

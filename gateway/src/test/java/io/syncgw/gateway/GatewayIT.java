@@ -178,6 +178,9 @@ class GatewayIT {
         assertThat(value(scrape, "syncgw_auth_failures_total")).isEqualTo(2);
         assertThat(value(scrape, "syncgw_sessions_started_total")).isGreaterThanOrEqualTo(8);
         assertThat(value(scrape, "syncgw_sessions_completed_total")).isGreaterThanOrEqualTo(6);
+        // every session above has ended: none is live (the finished ones kept for replays are counted apart)
+        assertThat(value(scrape, "syncgw_sessions_active")).isZero();
+        assertThat(value(scrape, "syncgw_sessions_retained")).isBetween(0.0, 50_000.0);
         assertThat(value(scrape, "syncgw_sessions_failed_total{reason=\"auth\",status=\"401\"}")).isEqualTo(2);
         assertThat(value(scrape, "syncgw_http_rejected_total{status=\"400\"}")).isEqualTo(1);
         assertThat(value(scrape, "syncgw_db_statements_total")).isGreaterThan(20);

@@ -43,7 +43,7 @@ import reactor.netty.http.server.HttpServerResponse;
  *       within 60 s, no pause over 20 s in the body: {@link GatewayServer}), the connection closed;</li>
  *   <li>a SyncML reply with status 408 on the header for a token of no live session (expired, or another node's),
  *       unless the message starts a session (MsgID 1), which then gets a new one;</li>
- *   <li>503 when this node already serves its maximum number of sessions;</li>
+ *   <li>503 when this node already serves its maximum number of live sessions ({@code --max-sessions});</li>
  *   <li>a SyncML reply with status 417 (retry later) on the header for a new session while the node drains.</li>
  * </ul>
  */

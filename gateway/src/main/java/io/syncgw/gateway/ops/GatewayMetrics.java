@@ -45,9 +45,11 @@ public final class GatewayMetrics {
 
     /**
      * @param activeSessions live sessions of this node
+     * @param retainedSessions finished sessions kept for replaying their last reply
      * @param expiredSessions sessions dropped after the idle timeout, since start
      */
-    public GatewayMetrics(String conflictPolicy, IntSupplier activeSessions, LongSupplier expiredSessions) {
+    public GatewayMetrics(String conflictPolicy, IntSupplier activeSessions, IntSupplier retainedSessions,
+                          LongSupplier expiredSessions) {
         this.conflictPolicy = conflictPolicy;
         registry.config().meterFilter(PROMETHEUS_CONVENTIONS);
         // Reactor Netty reports its HTTP server metrics to the global registry
@@ -68,6 +70,9 @@ public final class GatewayMetrics {
                 .description("Resent messages answered by replaying the reply").register(registry);
         Gauge.builder("syncgw.sessions.active", activeSessions::getAsInt)
                 .description("Live SyncML sessions on this node").register(registry);
+        Gauge.builder("syncgw.sessions.retained", retainedSessions::getAsInt)
+                .description("Finished SyncML sessions kept a minute for replaying their last reply")
+                .register(registry);
         FunctionCounter.builder("syncgw.sessions.failed", expiredSessions, s -> s.getAsLong())
                 .tags("reason", "expired", "status", "0")
                 .description("SyncML sessions that ended without completing").register(registry);

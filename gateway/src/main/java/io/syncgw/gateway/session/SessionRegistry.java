@@ -30,7 +30,7 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>{@code maxSessions} bounds the live sessions (not yet finished). Finished sessions kept for replays are bounded
  * apart, by the same number: when more have finished within the grace period, the oldest are dropped first (a late
- * resend of theirs then starts over like any unknown session). Finished sessions used to count against the live limit
+ * resend of theirs is then answered like one to an expired session: 408, and the client starts a new one). Finished sessions used to count against the live limit
  * and were dropped only by the periodic sweep, so at a sustained 550 sessions/s (50,000 finished in the 90 s a
  * finished session could wait for the sweep) a node answered every new session 503 although it served few at once.
  * They now leave in the order they finished, checked whenever another one finishes.
@@ -264,6 +264,11 @@ public final class SessionRegistry implements AutoCloseable {
     /** Sessions that have not finished: what {@code maxSessions} bounds, and what the active-sessions gauge shows. */
     public int live() {
         return live.get();
+    }
+
+    /** Finished sessions still kept for replaying their last reply. */
+    public int retained() {
+        return finished.get();
     }
 
     /**

@@ -46,7 +46,8 @@ class SyncHttpTest {
                 .values().stream().map(SyncHandler.WireFormat::encoder).toList(), NonceSource.create(new byte[32]),
                 null, Schedulers.parallel());
         registry = new SessionRegistry(engine, Duration.ofMinutes(5), 1000, Clock.systemUTC());
-        metrics = new io.syncgw.gateway.ops.GatewayMetrics("server_wins", registry::size, registry::expiredCount);
+        metrics = new io.syncgw.gateway.ops.GatewayMetrics("server_wins", registry::live, registry::retained,
+                registry::expiredCount);
         SyncHandler handler = new SyncHandler(registry, io.syncgw.gateway.GatewayFormats.all(),
                 new DecoderLimits(200_000, 32, 100_000, 200_000, 5_000, 5_000), null, metrics, () -> draining);
         server = new GatewayServer("127.0.0.1", 0, handler, () -> true, Duration.ofMinutes(2));

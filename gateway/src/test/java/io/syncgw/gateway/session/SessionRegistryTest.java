@@ -189,6 +189,7 @@ class SessionRegistryTest {
         assertThat(registry.find(t[4])).isPresent();
         assertThat(registry.size()).isEqualTo(3);
         assertThat(registry.live()).isZero();
+        assertThat(registry.retained()).isEqualTo(3);
     }
 
     @Test
@@ -203,6 +204,7 @@ class SessionRegistryTest {
         assertThat(registry.find(next)).isPresent();
         assertThat(registry.find(live)).as("a live session is not touched").isPresent();
         assertThat(registry.live()).isEqualTo(1);
+        assertThat(registry.retained()).isEqualTo(1);
         assertThat(registry.size()).isEqualTo(2);
     }
 
