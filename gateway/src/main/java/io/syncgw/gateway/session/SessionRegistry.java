@@ -28,12 +28,11 @@ import reactor.core.scheduler.Schedulers;
  * client that missed the last reply can still get it replayed. Expired sessions are closed and dropped, releasing
  * their memory.
  *
- * <p>{@code maxSessions} bounds the live sessions (not yet finished). Finished sessions kept for replays are bounded
- * apart, by the same number: when more have finished within the grace period, the oldest are dropped first (a late
- * resend of theirs is then answered like one to an expired session: 408, and the client starts a new one). Finished sessions used to count against the live limit
- * and were dropped only by the periodic sweep, so at a sustained 550 sessions/s (50,000 finished in the 90 s a
- * finished session could wait for the sweep) a node answered every new session 503 although it served few at once.
- * They now leave in the order they finished, checked whenever another one finishes.
+ * <p>{@code maxSessions} bounds the live sessions (not finished yet). The finished ones kept for replays are bounded
+ * apart, by the same number, and leave in the order they finished, checked whenever another one finishes: counted
+ * with the live ones and left to the periodic sweep, a minute's worth of finished sessions at a sustained 550/s made a
+ * node answer every new session 503 while it served few. When more finished within the grace period, the oldest go
+ * first (a late resend of theirs is answered like one to an expired session: 408, and the client starts anew).
  */
 public final class SessionRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
