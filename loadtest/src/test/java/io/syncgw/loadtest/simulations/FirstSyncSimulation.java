@@ -46,13 +46,10 @@ public class FirstSyncSimulation extends HandsetSimulation {
                     d.addContacts(contacts, photos);
                     d.addEvents(events);
                 }, AlertCode.SLOW_SYNC, measured, think));
-        PopulationBuilder load = first.apply(true).injectClosed(rampConcurrentUsers(0).to(users).during(ramp),
-                constantConcurrentUsers(users).during(duration));
-        int warmup = Knobs.integer("warmup", 0);
-        if (warmup > 0) {
-            load = first.apply(false).injectClosed(rampConcurrentUsers(0).to(users).during(ramp),
-                    constantConcurrentUsers(users).during(Duration.ofSeconds(warmup))).andThen(load);
-        }
+        java.util.function.BiFunction<Boolean, Duration, PopulationBuilder> phase = (measured, length) -> first
+                .apply(measured).injectClosed(rampConcurrentUsers(0).to(users).during(ramp),
+                        constantConcurrentUsers(users).during(length));
+        PopulationBuilder load = afterWarmUp(phase.apply(true, duration), length -> phase.apply(false, length));
         setUp(load.andThen(serverCheck(this::check).injectOpen(atOnceUsers(1))))
                 .protocols(protocol)
                 .assertions(global().failedRequests().count().is(0L));

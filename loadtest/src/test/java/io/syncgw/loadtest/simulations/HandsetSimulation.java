@@ -257,6 +257,16 @@ abstract class HandsetSimulation extends Simulation {
      * A duration of at least one second: Gatling's open injection with a duration under a second injects nobody
      * (and a chain of populations after it then never starts).
      */
+    /**
+     * The population of the measured phase, after {@code -Dwarmup} seconds of {@code warmUp} (the same sessions, not
+     * measured: a gateway that has just started spends its first minute compiling) when the knob is set.
+     */
+    protected static PopulationBuilder afterWarmUp(PopulationBuilder measured,
+                                                   Function<Duration, PopulationBuilder> warmUp) {
+        int seconds = Knobs.integer("warmup", 0);
+        return seconds > 0 ? warmUp.apply(Duration.ofSeconds(seconds)).andThen(measured) : measured;
+    }
+
     protected static Duration atLeastOneSecond(double seconds) {
         return Duration.ofSeconds(Math.max(1, (long) Math.ceil(seconds)));
     }

@@ -90,13 +90,9 @@ public class ThroughputSimulation extends HandsetSimulation {
             scenarioOf = m -> scenario(m ? "idle two-way" : "idle two-way (warm-up)")
                     .exec(syncSession(idle, d -> { }, AlertCode.TWO_WAY, m, think));
         }
-        PopulationBuilder measured = phase(scenarioOf.apply(true), rate, standard, users,
-                Knobs.seconds("duration", 60));
-        int warmup = Knobs.integer("warmup", 0);
-        if (warmup > 0) {
-            measured = phase(scenarioOf.apply(false), rate, standard, users, java.time.Duration.ofSeconds(warmup))
-                    .andThen(measured);
-        }
+        PopulationBuilder measured = afterWarmUp(
+                phase(scenarioOf.apply(true), rate, standard, users, Knobs.seconds("duration", 60)),
+                length -> phase(scenarioOf.apply(false), rate, standard, users, length));
         setUp(register
                 .andThen(measured.andThen(serverCheck(() -> contactsCheck(false)).injectOpen(atOnceUsers(1)))))
                 .protocols(protocol)
