@@ -23,8 +23,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       desktop's 5) and then the desktop's (5 changes: 1 deleted, 3 edited, 1 new; it receives the phone's 15),
  *       so the sessions are 15 up/5 down and 5 up/15 down, 20 changes and a Map each. Each device deletes as many
  *       of its contacts as it adds, so the address book keeps its size ({@code seed} from the phone, 10 from the
- *       desktop) however long the run: the cost of a session depends on it (the pending-changes query reads the
- *       whole datastore), and a run with warm-up would otherwise measure bigger books than one without.</li>
+ *       desktop) however long the run: the cost of a session may depend on it (the pending-changes query read the
+ *       whole datastore before V13; it reads the items above the device's mark now), and a run with warm-up would
+ *       otherwise measure bigger books than one without.</li>
  * </ul>
  * Without {@code rate}: closed model, {@code users} handsets syncing back to back (zero think time by default):
  * the peak rate. With {@code rate} (sessions/s): open model at that rate, for the latency at a given load.

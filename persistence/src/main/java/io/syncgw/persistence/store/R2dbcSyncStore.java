@@ -218,13 +218,20 @@ public final class R2dbcSyncStore implements SyncStore {
     @Override
     public Mono<List<PendingChange>> pendingChanges(long accountId, long deviceId, String datastore,
                                                     ItemFilter filter, int contentBudget) {
-        return Connections.withConnection(factory, c -> Sql.query(c, StoreSql.PENDING_CHANGES,
+        return Connections.withConnection(factory,
+                c -> pendingChanges(c, accountId, deviceId, datastore, filter, contentBudget));
+    }
+
+    /** {@link #pendingChanges(long, long, String, ItemFilter, int)} on a given connection (tests: in a transaction). */
+    Mono<List<PendingChange>> pendingChanges(io.r2dbc.spi.Connection c, long accountId, long deviceId,
+                                             String datastore, ItemFilter filter, int contentBudget) {
+        return Sql.query(c, StoreSql.PENDING_CHANGES,
                 row -> new PendingChange(PendingChange.Op.valueOf(Sql.getText(row, "op")), Sql.getLong(row, "id"),
                         Sql.getText(row, "luid"), Sql.getLong(row, "change_seq"), Sql.getText(row, "content_type"),
                         Sql.getInt(row, "size"), Sql.getBool(row, "recurring"), Sql.getText(row, "content")),
                 accountId, deviceId, datastore, filter.anyCategory().toArray(String[]::new),
                 filter.noCategory().toArray(String[]::new), time(filter.from()), time(filter.to()),
-                (long) contentBudget).collectList());
+                (long) contentBudget).collectList();
     }
 
     private static Object time(java.time.Instant t) {

@@ -112,24 +112,25 @@ final class StoreSql {
      * (the device's deletion did not propagate) is owed the item again only when it changed since. The content of
      * the first Adds and Replaces comes along while their sizes add up to at most $8 characters.
      *
-     * <p>An answer of nothing is noted in {@code pending_quiet} with the account's {@code change_gen} (V11), and while
-     * the generation and the category filter are still those, the next query answers nothing without joining the
-     * datastore's items with the device's mappings (an idle session's cost grew with the address book). Every write
-     * of items and mappings moves the generation on ({@code syncgw_write_batch}); a date window ($6/$7) moves with
-     * the clock, so a query with one neither notes nor skips.
+     * <p>Only items above the device's mark are read ({@code pending_mark}, V13): every item at or below it was
+     * settled for the device when the mark was set, and can only become owed by a new change_seq (above every mark)
+     * or a change of the device's mapping, which lowers the mark (triggers on {@code item_map}). The query sets the
+     * mark to the highest change_seq it read, below the first item it owes, unless the row's version moved on since
+     * it was read (a mapping changed meanwhile). A mark holds for the category filter it was set with; a date window
+     * ($6/$7) moves with the clock, so a query with one reads from 0 and sets no mark.
      */
     static final String PENDING_CHANGES = """
-            with gen as (
-                select change_gen from account where id = $1
+            with mark as materialized (
+                select p.mark, p.version, p.any_category = $4::text[] and p.no_category = $5::text[] as same_filter
+                from pending_mark p where p.device_id = $2 and p.datastore = $3
             ),
-            quiet as (
-                select 1 from pending_quiet q join gen on q.change_gen = gen.change_gen
-                where q.device_id = $2 and q.datastore = $3 and q.any_category = $4::text[]
-                  and q.no_category = $5::text[] and $6::timestamptz is null and $7::timestamptz is null
+            since as materialized (
+                select case when $6::timestamptz is null and $7::timestamptz is null
+                            then coalesce((select mark from mark where same_filter), 0) else 0 end as seq
             ),
-            cand as (
+            cand as materialized (
                 select i.id, i.deleted, i.change_seq, i.content_type, char_length(i.content) as size, i.recurring,
-                       i.content, m.item_id is not null as mapped, m.luid, m.known_seq,
+                       i.content, m.present is not null as mapped, m.luid, m.known_seq,
                        coalesce(m.detached, false) as detached,
                        i.deleted or (
                            (cardinality($4::text[]) = 0 or coalesce(i.categories, '{}') && $4::text[])
@@ -138,10 +139,15 @@ final class StoreSql {
                            and ($6::timestamptz is null or i.span_start is null or i.span_end is null
                                 or i.span_end >= $6::timestamptz)) as passes
                 from item i
-                left join item_map m on m.device_id = $2 and m.item_id = i.id
-                where i.account_id = $1 and i.datastore = $3 and not exists (select 1 from quiet)
+                left join lateral (
+                    -- one lookup by key per item read (limit: not flattened into a join that reads all the
+                    -- device's mappings)
+                    select true as present, m.luid, m.known_seq, m.detached from item_map m
+                    where m.device_id = $2 and m.item_id = i.id limit 1
+                ) m on true
+                where i.account_id = $1 and i.datastore = $3 and i.change_seq > (select seq from since)
             ),
-            owed as (
+            owed as materialized (
                 select case when not mapped or detached then 'ADD' when deleted then 'DELETE'
                             when not passes then 'REMOVE' else 'REPLACE' end as op,
                        case when not mapped or detached then 2 when deleted or not passes then 0 else 1 end as rank,
@@ -151,13 +157,19 @@ final class StoreSql {
                    or (detached and not deleted and passes and change_seq > known_seq)
                    or (mapped and not detached and luid is not null and (deleted or not passes or change_seq > known_seq))
             ),
+            next as (
+                select least(max(c.change_seq), (select min(o.change_seq) - 1 from owed o)) as seq from cand c
+            ),
             noted as (
-                insert into pending_quiet (device_id, datastore, change_gen, any_category, no_category)
-                select $2, $3, gen.change_gen, $4::text[], $5::text[] from gen
-                where $6::timestamptz is null and $7::timestamptz is null
-                  and not exists (select 1 from quiet) and not exists (select 1 from owed)
-                on conflict (device_id, datastore) do update set change_gen = excluded.change_gen,
-                    any_category = excluded.any_category, no_category = excluded.no_category
+                insert into pending_mark as p (device_id, datastore, mark, any_category, no_category, version)
+                select $2, $3, next.seq, $4::text[], $5::text[], coalesce((select version from mark), 0) from next
+                where $6::timestamptz is null and $7::timestamptz is null and next.seq is not null
+                  and (next.seq > (select seq from since)
+                       or not coalesce((select same_filter from mark), false))
+                on conflict (device_id, datastore) do update set mark = excluded.mark,
+                    any_category = excluded.any_category, no_category = excluded.no_category,
+                    version = p.version + 1
+                where p.version = excluded.version and exists (select 1 from mark)
             )
             select op, id, luid, change_seq, content_type, size, recurring,
                    case when rank > 0 and sum(case when rank > 0 then size else 0 end) over (order by rank, id) <= $8
