@@ -114,14 +114,18 @@ final class StoreSql {
      *
      * <p>Only items above the device's mark are read ({@code pending_mark}, V13): every item at or below it was
      * settled for the device when the mark was set, and can only become owed by a new change_seq (above every mark)
-     * or a change of the device's mapping, which lowers the mark (triggers on {@code item_map}). The query sets the
-     * mark to the highest change_seq it read, below the first item it owes, unless the row's version moved on since
-     * it was read (a mapping changed meanwhile). A mark holds for the category filter it was set with; a date window
-     * ($6/$7) moves with the clock, so a query with one reads from 0 and sets no mark.
+     * or a change of the device's mapping, which lowers the mark (syncgw_write_batch, V13). The query sets the
+     * mark to the highest change_seq it read, below the first item it owes, unless a write batch of the account
+     * committed since its snapshot (the account's change_gen, read again with a share lock: the batch may have
+     * changed a mapping the snapshot did not see). A mark holds for the category filter it was set with; a date
+     * window ($6/$7) moves with the clock, so a query with one reads from 0 and sets no mark.
      */
     static final String PENDING_CHANGES = """
-            with mark as materialized (
-                select p.mark, p.version, p.any_category = $4::text[] and p.no_category = $5::text[] as same_filter
+            with gen as materialized (
+                select change_gen from account where id = $1
+            ),
+            mark as materialized (
+                select p.mark, p.any_category = $4::text[] and p.no_category = $5::text[] as same_filter
                 from pending_mark p where p.device_id = $2 and p.datastore = $3
             ),
             since as materialized (
@@ -160,16 +164,18 @@ final class StoreSql {
             next as (
                 select least(max(c.change_seq), (select min(o.change_seq) - 1 from owed o)) as seq from cand c
             ),
-            noted as (
-                insert into pending_mark as p (device_id, datastore, mark, any_category, no_category, version)
-                select $2, $3, next.seq, $4::text[], $5::text[], coalesce((select version from mark), 0) from next
+            moved as (
+                select next.seq from next
                 where $6::timestamptz is null and $7::timestamptz is null and next.seq is not null
-                  and (next.seq > (select seq from since)
-                       or not coalesce((select same_filter from mark), false))
+                  and (next.seq > (select seq from since) or not coalesce((select same_filter from mark), false))
+            ),
+            noted as (
+                insert into pending_mark as p (device_id, datastore, mark, any_category, no_category)
+                select $2, $3, moved.seq, $4::text[], $5::text[] from moved
+                where (select a.change_gen from account a where a.id = $1 for share)
+                      = (select change_gen from gen)
                 on conflict (device_id, datastore) do update set mark = excluded.mark,
-                    any_category = excluded.any_category, no_category = excluded.no_category,
-                    version = p.version + 1
-                where p.version = excluded.version and exists (select 1 from mark)
+                    any_category = excluded.any_category, no_category = excluded.no_category
             )
             select op, id, luid, change_seq, content_type, size, recurring,
                    case when rank > 0 and sum(case when rank > 0 then size else 0 end) over (order by rank, id) <= $8
