@@ -25,21 +25,10 @@ final class StoreSql {
     /**
      * The account, the device if known, and the device's anchors (parallel arrays, null when it has none) unless a
      * checkpoint of it is to be resumed ({@code resuming}: then {@link #LOAD_ANCHORS} reads them with the checkpoint).
+     * The query is the function {@code syncgw_lookup_account} (V16; inlined by the planner): the driver tokenizes a
+     * statement's text at every execution. It returns the policy columns of {@link #DEVICE_POLICY_COLUMNS} too.
      */
-    static final String LOOKUP_ACCOUNT = """
-            select a.id, a.login, a.password_hash, a.md5_digest, a.password_sealed,
-                   d.id as device_id, d.slot, d.nonce, d.devinf_hash,""" + DEVICE_POLICY_COLUMNS + """
-                 , an.stores as anchor_stores, an.client_next as anchor_client_next,
-                   an.client_prev as anchor_client_prev, an.server_next as anchor_server_next,
-                   exists (select 1 from sync_resume r where r.device_id = d.id) as resuming
-            from account a
-            left join device d on d.account_id = a.id and d.device_uri = $2
-            left join lateral (
-                select array_agg(s.datastore) as stores, array_agg(s.client_next) as client_next,
-                       array_agg(s.client_prev) as client_prev, array_agg(s.server_next) as server_next
-                from sync_anchor s where s.device_id = d.id
-            ) an on d.id is not null
-            where a.login = $1""";
+    static final String LOOKUP_ACCOUNT = "select * from syncgw_lookup_account($1::text, $2::text)";
 
     /**
      * Serialises registrations of one account (run first, in the same transaction as the device insert) so that the

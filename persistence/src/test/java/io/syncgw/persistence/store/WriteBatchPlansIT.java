@@ -92,6 +92,22 @@ class WriteBatchPlansIT {
         assertThat(config).containsExactly("plan_cache_mode=force_generic_plan");
     }
 
+    /**
+     * The account lookup is a SQL function (V16) so that the driver has a short text to tokenize; the planner inlines
+     * it (STABLE, not STRICT, no SET option), so PostgreSQL plans the query itself: its joins by key, not a function
+     * scan planned apart from the call. And it still finds the account and the device.
+     */
+    @Test
+    void theAccountLookupIsInlinedIntoTheStatementThatCallsIt() {
+        List<String> plan = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c,
+                "explain select * from syncgw_lookup_account($1::text, $2::text)",
+                row -> Sql.getText(row, "QUERY PLAN"), "plans", "a").collectList()).block(T);
+        assertThat(String.join("\n", plan)).doesNotContain("Function Scan").contains("account");
+        List<Long> found = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c, StoreSql.LOOKUP_ACCOUNT,
+                row -> Sql.getLong(row, "device_id"), "plans", "a").collectList()).block(T);
+        assertThat(found).containsExactly(a);
+    }
+
     /** Five new contacts, five edited, three deleted, three mapped anew and two unmapped: a standard session. */
     @Test
     void aStandardBatchReadsTheRowsItChangesNotTheDevicesMappings() {
