@@ -16,6 +16,17 @@ public interface SyncStore {
     Mono<AccountLookup> lookupAccount(String login, String deviceUri);
 
     /**
+     * {@link #lookupAccount} that also stores the device's next MD5 nonce when the message's digest is right: when the
+     * account has MD5 enabled, the device is known and active and {@code digest} is the SyncML 1.1 digest of the
+     * account's MD5 secret with the device's stored nonce ({@link io.syncgw.engine.auth.Md5Auth#expected}), the
+     * stored nonce becomes {@code nextNonce} in the same unit of work, and the lookup says so
+     * ({@link AccountLookup#nonceRotated()}). The device record returned holds the nonce before. The engine checks
+     * the credentials itself after; this check only decides the write, so wrong credentials still write nothing,
+     * and a session that logs in with MD5 needs no write of its own for its next nonce.
+     */
+    Mono<AccountLookup> lookupAccount(String login, String deviceUri, String nextNonce, byte[] digest);
+
+    /**
      * Registers the device with the account, or returns it when already registered. A new device takes the lowest
      * free slot, else the lowest slot whose device is non-active (that device's mappings and anchors go; the
      * account's data stays); the account's own limit, else {@code defaultMaxDevices}, bounds the slots. When every

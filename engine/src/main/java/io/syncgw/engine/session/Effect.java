@@ -8,7 +8,11 @@ import java.util.Map;
 /** What the session machine asks its shell to do next. Exactly one effect per step. */
 public sealed interface Effect {
 
-    record LookupAccount(String login, String deviceUri) implements Effect {
+    /**
+     * @param nextNonce the device's next MD5 nonce, stored by the lookup if {@code digest} (a SyncML 1.1+ MD5 digest)
+     *                  is right ({@code SyncStore#lookupAccount}); both null when the message logs in otherwise
+     */
+    record LookupAccount(String login, String deviceUri, String nextNonce, byte[] digest) implements Effect {
     }
 
     /** Verify a basic-auth password against its slow hash (CPU-heavy: run off the event loop). */

@@ -188,6 +188,7 @@ public final class SessionMachine {
         if (e instanceof Event.AccountLookedUp a) {
             s.account = a.lookup().account();
             s.device = a.lookup().device();
+            w.nonceRotated = a.lookup().nonceRotated();
             if (s.anchors == null) {
                 s.anchors = a.lookup().anchors(); // read with the lookup, or null: LoadAnchors when a sync needs them
             }
@@ -278,8 +279,14 @@ public final class SessionMachine {
             return authFailed(s, h.cred() == null ? StatusCode.MISSING_CREDENTIALS : StatusCode.INVALID_CREDENTIALS,
                     u.reason());
         }
+        if (w.credentials instanceof Credentials.Md5 md5 && s.version != SyncMlVersion.V1_0) {
+            // the device's next nonce goes with the lookup, which stores it if the digest is right: no write of its
+            // own (a SyncML 1.0 digest needs the sealed password: checked here only, the nonce written after)
+            w.nextNonce = nonces.fresh();
+            return new Effect.LookupAccount(md5.login(), s.deviceUri, w.nextNonce, md5.digest());
+        }
         String login = w.credentials instanceof Credentials.Basic b ? b.login() : ((Credentials.Md5) w.credentials).login();
-        return new Effect.LookupAccount(login, s.deviceUri);
+        return new Effect.LookupAccount(login, s.deviceUri, null, null);
     }
 
     private Effect checkCredentials(SessionState s) {
@@ -372,9 +379,17 @@ public final class SessionMachine {
         w.batch = new BatchBuilder(s.account.accountId(), s.device.id());
         Chal chal = null;
         if (s.account.md5Digest() != null) {
-            // the next session authenticates with a fresh nonce (stored with this message's writes)
-            String next = nonces.fresh();
-            w.batch.nonce = next;
+            String next;
+            if (w.nonceRotated) {
+                next = w.nextNonce; // stored by the lookup: this login used up the one before
+            } else if (w.credentials instanceof Credentials.Basic && s.device.nonce() != null) {
+                next = s.device.nonce(); // no digest was made with it: still unused, offered again
+            } else {
+                // a fresh nonce for the next session, stored with this message's writes (a device registered just
+                // now, a SyncML 1.0 digest)
+                next = nonces.fresh();
+                w.batch.nonce = next;
+            }
             chal = md5Chal(next);
         }
         s.outbox.addFirst(headerStatus(w.msg, StatusCode.AUTHENTICATION_ACCEPTED, chal));
@@ -386,7 +401,10 @@ public final class SessionMachine {
     private Effect authFailed(SessionState s, int code, String reason) {
         Work w = s.work;
         s.authFailures++;
-        String nonce = s.device != null && s.device.nonce() != null ? s.device.nonce()
+        // the nonce the device must use next: the one the lookup stored, else the stored one (or, for a device not
+        // registered, the one derived for it)
+        String nonce = w.nonceRotated ? w.nextNonce
+                : s.device != null && s.device.nonce() != null ? s.device.nonce()
                 : nonces.forUnregistered(s.deviceUri);
         LOG.warn("session {}: authentication of device '{}' failed ({}): {}", s.sessionId, s.deviceUri, code, reason);
         List<Outgoing> out = new ArrayList<>();

@@ -169,7 +169,7 @@ public final class SyncSession {
 
     private Mono<Event> execute(Effect e) {
         if (e instanceof Effect.LookupAccount a) {
-            return store.lookupAccount(a.login(), a.deviceUri()).map(Event.AccountLookedUp::new);
+            return store.lookupAccount(a.login(), a.deviceUri(), a.nextNonce(), a.digest()).map(Event.AccountLookedUp::new);
         }
         if (e instanceof Effect.CheckPassword p) {
             return Mono.fromCallable(() -> (Event) new Event.PasswordChecked(

@@ -13,6 +13,9 @@ import java.util.Map;
 final class Work {
     final SyncMessage msg;
     Credentials credentials;
+    /** The device's next MD5 nonce, given to the account lookup; whether the lookup stored it. */
+    String nextNonce;
+    boolean nonceRotated;
     boolean authDone;
     boolean processed;
     boolean written;

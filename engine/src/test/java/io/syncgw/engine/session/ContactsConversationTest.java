@@ -3,11 +3,14 @@ package io.syncgw.engine.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.syncgw.codec.model.AlertCode;
+import io.syncgw.codec.model.Status;
+import io.syncgw.codec.model.SyncMessage;
 import io.syncgw.codec.model.SyncMlVersion;
 import io.syncgw.codec.xml.SyncMlXmlEncoder;
 import io.syncgw.engine.EngineConfig;
 import io.syncgw.engine.SyncEngine;
 import io.syncgw.engine.auth.NonceSource;
+import io.syncgw.engine.port.DevicePolicy;
 import io.syncgw.engine.testing.Cards;
 import io.syncgw.engine.testing.InMemorySyncStore;
 import io.syncgw.engine.testing.TestClient;
@@ -309,6 +312,95 @@ class ContactsConversationTest {
             assertThat(r.completed).isTrue();
         }
         assertThat(store.device("dev-a").nonce).isNotBlank();
+    }
+
+    /**
+     * The next nonce is stored by the account lookup itself: a known device's session writes nothing for it, an idle
+     * one writes once (its anchors), and the nonce it was handed is the one stored.
+     */
+    @Test
+    void theLookupStoresTheNextNonceSoAnIdleSessionWritesOnlyItsAnchors() {
+        TestClient a = withCards(client("dev-a"), 3);
+        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
+        int rotations = store.nonceRotationCount();
+        int writes = store.writeCount();
+        TestClient.Result idle = sync(a, AlertCode.TWO_WAY);
+        assertThat(idle.completed).isTrue();
+        assertThat(idle.headerStatus).isEqualTo(212);
+        assertThat(store.nonceRotationCount() - rotations).isEqualTo(1);
+        assertThat(store.writeCount() - writes).as("the anchor commit only").isEqualTo(1);
+        assertThat(store.device("dev-a").nonce).isEqualTo(nextNonceOf(idle.replies.get(0)));
+        assertThat(sync(a, AlertCode.TWO_WAY).headerStatus).as("and the next session uses it").isEqualTo(212);
+    }
+
+    /**
+     * A stale nonce (a phone that missed the last reply, or another phone set up with the same device id) fails once
+     * and is challenged with the nonce stored, which it leaves as it was (wrong credentials write nothing); the retry
+     * with it succeeds and uses it up.
+     */
+    @Test
+    void aStaleNonceIsChallengedWithTheStoredOneAndTheRetrySucceeds() {
+        TestClient a = withCards(client("dev-a"), 3);
+        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
+        String before = store.device("dev-a").nonce;
+        TestClient stale = client("dev-a"); // knows no nonce yet
+        TestClient.Result refused = sync(stale, AlertCode.TWO_WAY);
+        assertThat(refused.headerStatus).isEqualTo(401);
+        String challenged = nextNonceOf(refused.replies.get(0));
+        assertThat(challenged).isEqualTo(before).isEqualTo(store.device("dev-a").nonce);
+        TestClient.Result retry = sync(stale, AlertCode.TWO_WAY);
+        assertThat(retry.headerStatus).isEqualTo(212);
+        assertThat(retry.completed).isTrue();
+        assertThat(store.device("dev-a").nonce).isEqualTo(nextNonceOf(retry.replies.get(0))).isNotEqualTo(before);
+
+        a.password = "wrong";
+        TestClient.Result wrong = sync(a, AlertCode.TWO_WAY);
+        assertThat(wrong.headerStatus).isEqualTo(401);
+        assertThat(nextNonceOf(wrong.replies.get(0))).isEqualTo(store.device("dev-a").nonce);
+        a.password = "secret";
+        assertThat(sync(a, AlertCode.TWO_WAY).headerStatus).as("right password, challenged nonce").isEqualTo(212);
+    }
+
+    /** A basic login makes no digest with the stored nonce: it is offered again, unused, and nothing is written. */
+    @Test
+    void aBasicLoginOffersTheUnusedNonceAgainWithoutWritingIt() {
+        TestClient a = withCards(client("dev-a"), 3);
+        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
+        String stored = store.device("dev-a").nonce;
+        a.auth = TestClient.Auth.BASIC;
+        int writes = store.writeCount();
+        TestClient.Result basic = sync(a, AlertCode.TWO_WAY);
+        assertThat(basic.completed).isTrue();
+        assertThat(store.writeCount() - writes).as("the anchor commit only").isEqualTo(1);
+        assertThat(nextNonceOf(basic.replies.get(0))).isEqualTo(stored);
+        assertThat(store.device("dev-a").nonce).isEqualTo(stored);
+        a.auth = TestClient.Auth.MD5;
+        assertThat(sync(a, AlertCode.TWO_WAY).headerStatus).isEqualTo(212);
+        assertThat(store.device("dev-a").nonce).isNotEqualTo(stored);
+    }
+
+    /** A non-active device is refused after its lookup: that lookup leaves its nonce as it was. */
+    @Test
+    void aNonActiveDeviceKeepsItsNonce() {
+        TestClient a = withCards(client("dev-a"), 3);
+        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
+        String before = store.device("dev-a").nonce;
+        DevicePolicy p = DevicePolicy.DEFAULT;
+        store.device("dev-a").policy = new DevicePolicy("old phone", false, p.datastores(), p.direction(), List.of(),
+                List.of(), null, null, null, true, DevicePolicy.NextSync.NORMAL);
+        int rotations = store.nonceRotationCount();
+        assertThat(sync(a, AlertCode.TWO_WAY).headerStatus).isEqualTo(403);
+        assertThat(store.nonceRotationCount()).isEqualTo(rotations);
+        assertThat(store.device("dev-a").nonce).isEqualTo(before);
+        store.device("dev-a").policy = p;
+        assertThat(sync(a, AlertCode.TWO_WAY).headerStatus).as("active again, same nonce").isEqualTo(212);
+    }
+
+    private static String nextNonceOf(SyncMessage reply) {
+        return reply.commands().stream()
+                .filter(c -> c instanceof Status st && st.cmd().equals("SyncHdr"))
+                .map(c -> ((Status) c).chal().meta().nextNonce())
+                .findFirst().orElseThrow();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.syncgw.engine.testing;
 
+import io.syncgw.engine.auth.Md5Auth;
+import io.syncgw.engine.auth.NonceSource;
 import io.syncgw.engine.auth.PasswordHasher;
 import io.syncgw.engine.port.AccountCredentials;
 import io.syncgw.engine.port.AccountLookup;
@@ -149,6 +151,8 @@ public final class InMemorySyncStore implements SyncStore {
     private long seq = 0;
     private volatile boolean unavailable;
     private int writes;
+    private int nonceRotations;
+    private static final String BASE64 = "([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?";
 
     public synchronized Account addAccount(String login, String password) {
         Account a = new Account(nextId++, login, new PasswordHasher(1_000).hash(password),
@@ -164,6 +168,11 @@ public final class InMemorySyncStore implements SyncStore {
 
     public synchronized int writeCount() {
         return writes;
+    }
+
+    /** How many lookups stored a device's next nonce. */
+    public synchronized int nonceRotationCount() {
+        return nonceRotations;
     }
 
     public synchronized List<Row> liveItems(String login, String datastore) {
@@ -230,6 +239,11 @@ public final class InMemorySyncStore implements SyncStore {
 
     @Override
     public Mono<AccountLookup> lookupAccount(String login, String deviceUri) {
+        return lookupAccount(login, deviceUri, null, null);
+    }
+
+    @Override
+    public Mono<AccountLookup> lookupAccount(String login, String deviceUri, String nextNonce, byte[] digest) {
         return call(() -> {
             Account a = accounts.get(login);
             if (a == null) {
@@ -240,9 +254,18 @@ public final class InMemorySyncStore implements SyncStore {
             // like the database's lookup: the device's anchors come with it unless a checkpoint is to be resumed
             Map<String, StoredAnchor> stored = d == null ? null : storedAnchors(d.id);
             boolean resuming = stored != null && stored.values().stream().anyMatch(x -> x.suspended() != null);
+            DeviceRecord before = d == null ? null : record(d);
+            // like the database: only a well-formed stored nonce (PostgreSQL's base64 decoding is not Java's)
+            boolean rotate = nextNonce != null && digest != null && d != null && a.md5Digest() != null
+                    && d.policy.active() && d.nonce != null && d.nonce.matches(BASE64)
+                    && Md5Auth.verify(a.md5Digest(), NonceSource.bytes(d.nonce), digest);
+            if (rotate) {
+                d.nonce = nextNonce;
+                nonceRotations++;
+            }
             return new AccountLookup(new AccountCredentials(a.id(), a.login(), a.passwordHash(), a.md5Digest(),
                     a.sealedPassword()),
-                    d == null ? null : record(d), resuming ? null : stored);
+                    before, resuming ? null : stored, rotate);
         });
     }
 

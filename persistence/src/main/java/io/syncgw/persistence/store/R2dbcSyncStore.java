@@ -48,15 +48,28 @@ public final class R2dbcSyncStore implements SyncStore {
 
     @Override
     public Mono<AccountLookup> lookupAccount(String login, String deviceUri) {
-        return Connections.withConnection(factory, c -> Sql.query(c, StoreSql.LOOKUP_ACCOUNT, row -> {
+        return lookup(StoreSql.LOOKUP_ACCOUNT, deviceUri, false, login, deviceUri);
+    }
+
+    @Override
+    public Mono<AccountLookup> lookupAccount(String login, String deviceUri, String nextNonce, byte[] digest) {
+        if (nextNonce == null || digest == null) {
+            return lookupAccount(login, deviceUri);
+        }
+        return lookup(StoreSql.LOOKUP_ACCOUNT_ROTATING_NONCE, deviceUri, true, login, deviceUri, nextNonce, digest);
+    }
+
+    private Mono<AccountLookup> lookup(String sql, String deviceUri, boolean rotating, Object... args) {
+        return Connections.withConnection(factory, c -> Sql.query(c, sql, row -> {
             long accountId = Sql.getLong(row, "id");
             AccountCredentials account = new AccountCredentials(accountId, Sql.getText(row, "login"),
                     Sql.getText(row, "password_hash"), Sql.getText(row, "md5_digest"),
                     Sql.getText(row, "password_sealed"));
             Long deviceId = row.get("device_id", Long.class);
             DeviceRecord device = deviceId == null ? null : DeviceRows.device(row, accountId, deviceUri, "device_id");
-            return new AccountLookup(account, device, device == null ? null : anchors(row));
-        }, login, deviceUri).collectList().map(rows -> rows.isEmpty() ? AccountLookup.UNKNOWN : rows.get(0)));
+            boolean rotated = rotating && Boolean.TRUE.equals(row.get("nonce_rotated", Boolean.class));
+            return new AccountLookup(account, device, device == null ? null : anchors(row), rotated);
+        }, args).collectList().map(rows -> rows.isEmpty() ? AccountLookup.UNKNOWN : rows.get(0)));
     }
 
     /** The anchors {@link StoreSql#LOOKUP_ACCOUNT} read; null when a checkpoint is to be resumed. */

@@ -31,6 +31,27 @@ final class StoreSql {
     static final String LOOKUP_ACCOUNT = "select * from syncgw_lookup_account($1::text, $2::text)";
 
     /**
+     * {@link #LOOKUP_ACCOUNT} that stores $3 as the device's next MD5 nonce when $4 is the right SyncML 1.1 digest
+     * ({@code Md5Auth.expected}: MD5 of the account's MD5 secret, ':' and the stored nonce's bytes) and the device is
+     * active ({@code nonce_rotated}): wrong credentials write nothing. The lookup reads the snapshot the statement
+     * started with, so it returns the nonce before. One statement instead of the lookup and, after it, an update of
+     * the device; a data-modifying WITH cannot be inside the inlined function. Only a nonce in strict, padded base64
+     * is decoded (PostgreSQL's decoding would raise an error on another, or read it otherwise than Java): any other
+     * is not rotated here, and the engine writes the next nonce itself.
+     */
+    static final String LOOKUP_ACCOUNT_ROTATING_NONCE = """
+            with rotated as (
+                update device d set nonce = $3, last_seen = now() from account a
+                where a.login = $1 and d.account_id = a.id and d.device_uri = $2 and d.active
+                  and case when d.nonce ~ '^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$'
+                      then decode(md5(convert_to(a.md5_digest || ':', 'UTF8') || decode(d.nonce, 'base64')), 'hex')
+                           = $4::bytea
+                      else false end
+                returning d.id)
+            select l.*, exists (select from rotated) as nonce_rotated
+            from syncgw_lookup_account($1::text, $2::text) l""";
+
+    /**
      * Serialises registrations of one account (run first, in the same transaction as the device insert) so that the
      * slot computed from the device rows is still free when inserted. Does not block item writes (their foreign key
      * check takes a weaker lock).

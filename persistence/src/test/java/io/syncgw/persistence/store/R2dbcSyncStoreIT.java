@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.syncgw.engine.auth.Md5Auth;
+import io.syncgw.engine.auth.NonceSource;
 import io.syncgw.engine.auth.PasswordHasher;
 import io.syncgw.engine.port.AccountLookup;
 import io.syncgw.engine.port.DeviceRecord;
@@ -133,6 +135,68 @@ class R2dbcSyncStoreIT {
         write(Batch.of(acc, devA).devInf("<DevInf>2</DevInf>", "h2"));
         assertThat(store.loadDevInf(devA).block(T)).isEqualTo("<DevInf>2</DevInf>");
         assertThat(store.lookupAccount(login, "dev-a").block(T).device().nonce()).as("kept").isEqualTo("n2");
+    }
+
+    /** The SyncML 1.1 digest of login:secret with a nonce given as base64 text. */
+    private static byte[] digest(String login, String password, String base64Nonce) {
+        return Md5Auth.expected(PasswordHasher.md5Digest(login, password), NonceSource.bytes(base64Nonce));
+    }
+
+    @Test
+    void aLookupWithTheRightDigestStoresTheNextNonceInTheSameStatement() {
+        String n1 = "bm9uY2Ux"; // "nonce1"
+        write(Batch.of(acc, devA).nonce(n1));
+        counting.reset();
+        AccountLookup first = store.lookupAccount(login, "dev-a", "bjI=", digest(login, "secret", n1)).block(T);
+        assertThat(counting.sent()).as("one statement").hasSize(1);
+        assertThat(first.nonceRotated()).isTrue();
+        assertThat(first.device().nonce()).as("the nonce this message's digest was made with").isEqualTo(n1);
+        assertThat(first.account().accountId()).isEqualTo(acc);
+        assertThat(first.anchors()).as("read with it as before").isEmpty();
+        assertThat(store.lookupAccount(login, "dev-a").block(T).device().nonce()).isEqualTo("bjI=");
+
+        // the digest is made with the stored nonce, so the same one does not work twice
+        AccountLookup replayed = store.lookupAccount(login, "dev-a", "bjM=", digest(login, "secret", n1)).block(T);
+        assertThat(replayed.nonceRotated()).isFalse();
+        assertThat(store.lookupAccount(login, "dev-a", "bjM=", digest(login, "wrong", "bjI=")).block(T)
+                .nonceRotated()).as("wrong password").isFalse();
+        assertThat(store.lookupAccount(login, "dev-a").block(T).device().nonce()).as("nothing written")
+                .isEqualTo("bjI=");
+        // a nonce with bytes that are not text: as Java decodes it
+        String binary = java.util.Base64.getEncoder().encodeToString(new byte[] {0, -1, 10, 58, -128, 127});
+        write(Batch.of(acc, devA).nonce(binary));
+        assertThat(store.lookupAccount(login, "dev-a", "bjQ=", digest(login, "secret", binary)).block(T)
+                .nonceRotated()).isTrue();
+
+        AccountLookup unknownDevice = store.lookupAccount(login, "dev-new", "bjU=", digest(login, "secret", ""))
+                .block(T);
+        assertThat(unknownDevice.device()).isNull();
+        assertThat(unknownDevice.nonceRotated()).isFalse();
+        assertThat(store.lookupAccount("nobody", "dev-a", "bjU=", digest("nobody", "secret", "bjQ=")).block(T))
+                .isEqualTo(AccountLookup.UNKNOWN);
+    }
+
+    @Test
+    void aLookupLeavesTheNonceOfANonActiveDeviceAMalformedNonceAndAnAccountWithoutMd5() {
+        write(Batch.of(acc, devB).nonce("YjE="));
+        TestPostgres.jdbc(db.config().port(), db.config().database(),
+                "update device set active = false where id = " + devB);
+        assertThat(store.lookupAccount(login, "dev-b", "YjI=", digest(login, "secret", "YjE=")).block(T)
+                .nonceRotated()).as("a non-active device is refused: its nonce stays").isFalse();
+        assertThat(store.lookupAccount(login, "dev-b").block(T).device().nonce()).isEqualTo("YjE=");
+
+        write(Batch.of(acc, devA).nonce("not base64!"));
+        AccountLookup malformed = store.lookupAccount(login, "dev-a", "YjI=", digest(login, "secret", "not base64!"))
+                .block(T);
+        assertThat(malformed.nonceRotated()).as("not decoded, no error: the engine writes the next one").isFalse();
+        assertThat(malformed.device().nonce()).isEqualTo("not base64!");
+
+        String noMd5 = login + "-basic";
+        long basicOnly = admin.add(noMd5, "pw", false).block(T);
+        store.registerDevice(basicOnly, "dev-a").block(T);
+        assertThat(store.lookupAccount(noMd5, "dev-a", "YjM=", digest(noMd5, "pw", "")).block(T).nonceRotated())
+                .as("an account without MD5 has no use for a nonce").isFalse();
+        assertThat(store.lookupAccount(noMd5, "dev-a").block(T).device().nonce()).isNull();
     }
 
     @Test

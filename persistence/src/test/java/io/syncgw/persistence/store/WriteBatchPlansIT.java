@@ -106,6 +106,11 @@ class WriteBatchPlansIT {
         List<Long> found = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c, StoreSql.LOOKUP_ACCOUNT,
                 row -> Sql.getLong(row, "device_id"), "plans", "a").collectList()).block(T);
         assertThat(found).containsExactly(a);
+        // and so it is under the nonce's update (a data-modifying WITH around the call)
+        List<String> rotating = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c,
+                "explain " + StoreSql.LOOKUP_ACCOUNT_ROTATING_NONCE, row -> Sql.getText(row, "QUERY PLAN"),
+                "plans", "a", "next", new byte[16]).collectList()).block(T);
+        assertThat(String.join("\n", rotating)).doesNotContain("Function Scan").contains("Update on device");
     }
 
     /** Five new contacts, five edited, three deleted, three mapped anew and two unmapped: a standard session. */
