@@ -97,21 +97,11 @@ final class StoreSql {
     /**
      * Kind 'M': the device's mappings by LUID, with the live item's content type and content when $6/$7 (LUIDs and
      * content hashes, pairwise) name the LUID with a hash other than the item's (a merge base); kind 'T': live items
-     * by twin key the device does not map.
+     * by twin key the device does not map. The query is the function {@code syncgw_lookup_items} (V17; inlined by the
+     * planner), for the reason of {@link #LOOKUP_ACCOUNT}.
      */
     static final String LOOKUP_ITEMS = """
-            select 'M' as kind, m.luid as key, i.id, i.change_seq, m.known_seq, i.deleted, i.content_hash,
-                   i.updated_at, i.content_type,
-                   case when not i.deleted and exists (
-                       select 1 from unnest($6::text[], $7::text[]) as h(luid, hash)
-                       where h.luid = m.luid and h.hash is distinct from i.content_hash) then i.content end as content
-            from item_map m join item i on i.id = m.item_id
-            where m.device_id = $2 and m.datastore = $3 and m.luid = any($4::text[]) and i.account_id = $1
-            union all
-            select 'T', i.twin_key, i.id, i.change_seq, 0, false, i.content_hash, i.updated_at, null, null
-            from item i
-            where i.account_id = $1 and i.datastore = $3 and not i.deleted and i.twin_key = any($5::text[])
-              and not exists (select 1 from item_map m where m.device_id = $2 and m.item_id = i.id)
+            select * from syncgw_lookup_items($1, $2, $3::text, $4::text[], $5::text[], $6::text[], $7::text[])
             order by 1, 3""";
 
     /**

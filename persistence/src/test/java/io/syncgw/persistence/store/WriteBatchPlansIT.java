@@ -98,7 +98,7 @@ class WriteBatchPlansIT {
      * scan planned apart from the call. And it still finds the account and the device.
      */
     @Test
-    void theAccountLookupIsInlinedIntoTheStatementThatCallsIt() {
+    void theLookupFunctionsAreInlinedIntoTheStatementsThatCallThem() {
         List<String> plan = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c,
                 "explain select * from syncgw_lookup_account($1::text, $2::text)",
                 row -> Sql.getText(row, "QUERY PLAN"), "plans", "a").collectList()).block(T);
@@ -106,6 +106,12 @@ class WriteBatchPlansIT {
         List<Long> found = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c, StoreSql.LOOKUP_ACCOUNT,
                 row -> Sql.getLong(row, "device_id"), "plans", "a").collectList()).block(T);
         assertThat(found).containsExactly(a);
+        // the item lookup too
+        List<String> items = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c,
+                "explain " + StoreSql.LOOKUP_ITEMS, row -> Sql.getText(row, "QUERY PLAN"), acc, a, CONTACTS,
+                "{l1}", "{k1}", "{}", "{}").collectList()).block(T);
+        assertThat(String.join("\n", items)).doesNotContain("Function Scan on syncgw_lookup_items")
+                .contains("Index Scan using item_map_luid").contains("item_live_twin");
         // and so it is under the nonce's update (a data-modifying WITH around the call)
         List<String> rotating = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c,
                 "explain " + StoreSql.LOOKUP_ACCOUNT_ROTATING_NONCE, row -> Sql.getText(row, "QUERY PLAN"),
