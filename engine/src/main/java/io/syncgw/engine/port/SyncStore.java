@@ -72,6 +72,17 @@ public interface SyncStore {
     Mono<WriteResult> write(WriteBatch batch);
 
     /**
+     * {@link #write(WriteBatch)}, then {@link #pendingChanges(long, long, String, ItemFilter, int)} for the batch's
+     * device as it is after the write (a message that ends the client's changes asks for both in a row). A store over
+     * a database does both in one round trip and one transaction. When the write fails (a busy device among them),
+     * nothing is read.
+     */
+    default Mono<WrittenAndPending> write(WriteBatch batch, PendingRead read) {
+        return write(batch).flatMap(r -> pendingChanges(batch.accountId(), batch.deviceId(), read.datastore(),
+                read.filter(), read.contentBudget()).map(p -> new WrittenAndPending(r, p)));
+    }
+
+    /**
      * What the device is owed for a datastore: items passing {@code filter} that it lacks or holds in an older
      * version, items it holds that were deleted, and items it holds that no longer pass the filter (REMOVE).
      */

@@ -34,7 +34,11 @@ public sealed interface Effect {
                        Map<String, String> baseHashes) implements Effect {
     }
 
-    record Write(WriteBatch batch) implements Effect {
+    /** @param then the pending changes to read right after the write, in the same round trip; or null */
+    record Write(WriteBatch batch, LoadPending then) implements Effect {
+        Write(WriteBatch batch) {
+            this(batch, null);
+        }
     }
 
     /** {@code contentBudget}: characters of content to read with the list (see SyncStore#pendingChanges). */

@@ -36,7 +36,11 @@ public sealed interface Event {
     record ItemsLookedUp(String datastore, ItemFacts facts) implements Event {
     }
 
-    record Written(WriteResult result) implements Event {
+    /** @param pending what the write's {@code then} read, or null */
+    record Written(WriteResult result, PendingLoaded pending) implements Event {
+        public Written(WriteResult result) {
+            this(result, null);
+        }
     }
 
     record PendingLoaded(String datastore, List<PendingChange> changes) implements Event {

@@ -234,20 +234,13 @@ public final class SessionMachine {
                 p.chunksStored += p.chunksHere; // spooled now: a later message loads them
                 p.chunksHere = 0;
             }
+            if (wr.pending() != null) {
+                pendingLoaded(s, wr.pending());
+            }
             return advance(s);
         }
         if (e instanceof Event.PendingLoaded p) {
-            StoreSession st = s.stores.get(p.datastore());
-            st.pendingLoaded = true;
-            for (PendingChange c : p.changes()) {
-                if (c.content() != null) {
-                    // for this message only: a later one loads what it sends afresh
-                    w.prefetched.put(c.itemId(), new StoredItem(c.itemId(), c.changeSeq(), false, c.contentType(),
-                            c.content()));
-                }
-                st.outgoing.add(c.withoutContent());
-            }
-            st.numberOfChanges = p.changes().size();
+            pendingLoaded(s, p);
             return advance(s);
         }
         if (e instanceof Event.ItemsLoaded l) {
@@ -266,6 +259,22 @@ public final class SessionMachine {
             return advance(s);
         }
         throw new IllegalStateException("unexpected event " + e.getClass().getSimpleName());
+    }
+
+    /** The changes a datastore's device is owed go out; the contents read with them serve this message. */
+    private static void pendingLoaded(SessionState s, Event.PendingLoaded p) {
+        Work w = s.work;
+        StoreSession st = s.stores.get(p.datastore());
+        st.pendingLoaded = true;
+        for (PendingChange c : p.changes()) {
+            if (c.content() != null) {
+                // for this message only: a later one loads what it sends afresh
+                w.prefetched.put(c.itemId(), new StoredItem(c.itemId(), c.changeSeq(), false, c.contentType(),
+                        c.content()));
+            }
+            st.outgoing.add(c.withoutContent());
+        }
+        st.numberOfChanges = p.changes().size();
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -459,22 +468,14 @@ public final class SessionMachine {
             w.batch.lease = lease(s, w.batch);
         }
         if (!w.written && !w.batch.isEmpty()) {
-            return new Effect.Write(w.batch.build());
+            // the first pending-changes read that follows comes with the write, in the same round trip
+            return new Effect.Write(w.batch.build(), s.stage == Stage.SERVER_SYNC ? nextPendingLoad(s) : null);
         }
         w.written = true;
         if (s.stage == Stage.SERVER_SYNC) {
-            for (StoreSession st : s.stores.values()) {
-                if (!st.pendingLoaded) {
-                    if (st.mode.serverSends() && st.serverSendsChanges) {
-                        ItemFilter filter = filterFor(s.device.policy(), st.datastore);
-                        st.window = filter.from() == null && filter.to() == null ? null : filter;
-                        // the contents the first message can hold come with the list (what chooseChanges takes)
-                        int contentBudget = (int) Math.min(Math.max(s.clientMaxMsgSize, 0), MAX_PREFETCH_CHARS);
-                        return new Effect.LoadPending(s.account.accountId(), s.device.id(), st.id(), filter,
-                                contentBudget);
-                    }
-                    st.pendingLoaded = true; // one-way from client: the server sends an empty Sync
-                }
+            Effect.LoadPending load = nextPendingLoad(s);
+            if (load != null) {
+                return load;
             }
             if (s.stores.values().stream().anyMatch(st -> !st.outgoing.isEmpty() || st.partialOut != null)
                     && needsStoredDevInf(s)) {
@@ -497,6 +498,28 @@ public final class SessionMachine {
             }
         }
         return pack(s);
+    }
+
+    /**
+     * The read of what the device is owed for the next datastore that sends changes and has not read it yet; null when
+     * none is left (a datastore the server sends nothing to, one-way from the client, is marked as read: the server
+     * sends an empty Sync).
+     */
+    private Effect.LoadPending nextPendingLoad(SessionState s) {
+        for (StoreSession st : s.stores.values()) {
+            if (!st.pendingLoaded) {
+                if (st.mode.serverSends() && st.serverSendsChanges) {
+                    ItemFilter filter = filterFor(s.device.policy(), st.datastore);
+                    st.window = filter.from() == null && filter.to() == null ? null : filter;
+                    // the contents the first message can hold come with the list (what chooseChanges takes)
+                    int contentBudget = (int) Math.min(Math.max(s.clientMaxMsgSize, 0), MAX_PREFETCH_CHARS);
+                    return new Effect.LoadPending(s.account.accountId(), s.device.id(), st.id(), filter,
+                            contentBudget);
+                }
+                st.pendingLoaded = true;
+            }
+        }
+        return null;
     }
 
     private static boolean hasResume(SyncMessage msg) {

@@ -3,6 +3,7 @@ package io.syncgw.engine.session;
 import io.syncgw.codec.model.SyncMessage;
 import io.syncgw.engine.auth.PasswordHasher;
 import io.syncgw.engine.port.DeviceBusyException;
+import io.syncgw.engine.port.PendingRead;
 import io.syncgw.engine.port.SyncStore;
 import io.syncgw.engine.port.WriteBatch;
 import io.syncgw.engine.port.WriteResult;
@@ -154,8 +155,7 @@ public final class SyncSession {
      * lease and the claim is refused in the end. Between tries nothing is held: each try is its own transaction and a
      * refused one wrote nothing.
      */
-    private Mono<WriteResult> waitingForTheDevice(WriteBatch batch) {
-        Mono<WriteResult> write = store.write(batch);
+    private <T> Mono<T> waitingForTheDevice(WriteBatch batch, Mono<T> write) {
         java.time.Duration wait = machine.config().deviceBusyWait();
         if (batch.lease() == null || batch.lease().kind() != WriteBatch.DeviceLease.Kind.CLAIM
                 || wait.toMillis() < BUSY_RETRY_MILLIS) {
@@ -190,8 +190,14 @@ public final class SyncSession {
                             l.baseHashes())
                     .map(f -> new Event.ItemsLookedUp(l.datastore(), f));
         }
+        if (e instanceof Effect.Write w && w.then() != null) {
+            Effect.LoadPending p = w.then();
+            return waitingForTheDevice(w.batch(), store.write(w.batch(),
+                            new PendingRead(p.datastore(), p.filter(), p.contentBudget())))
+                    .map(r -> new Event.Written(r.result(), new Event.PendingLoaded(p.datastore(), r.pending())));
+        }
         if (e instanceof Effect.Write w) {
-            return waitingForTheDevice(w.batch()).map(Event.Written::new);
+            return waitingForTheDevice(w.batch(), store.write(w.batch())).map(Event.Written::new);
         }
         if (e instanceof Effect.LoadPending p) {
             return store.pendingChanges(p.accountId(), p.deviceId(), p.datastore(), p.filter(), p.contentBudget())

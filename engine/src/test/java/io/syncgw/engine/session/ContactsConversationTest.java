@@ -361,6 +361,28 @@ class ContactsConversationTest {
         assertThat(sync(a, AlertCode.TWO_WAY).headerStatus).as("right password, challenged nonce").isEqualTo(212);
     }
 
+    /**
+     * The message that ends the client's changes writes them and reads what the device is owed in one store call
+     * (one round trip for a database): the read sees the write, so the device gets the other device's card and
+     * not its own back.
+     */
+    @Test
+    void theChangesAreWrittenAndWhatIsOwedReadInOneCall() {
+        TestClient a = withCards(client("dev-a"), 2);
+        TestClient b = client("dev-b");
+        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
+        assertThat(sync(b, AlertCode.SLOW_SYNC).receivedAdds).isEqualTo(2);
+        b.addLocal("b-new.vcf", Cards.v30(50, 1));
+        a.addLocal("a-new.vcf", Cards.v30(60, 1));
+        assertThat(sync(b, AlertCode.TWO_WAY).completed).isTrue();
+        int before = store.writeWithReadCount();
+        TestClient.Result r = sync(a, AlertCode.TWO_WAY);
+        assertThat(r.completed).isTrue();
+        assertThat(store.writeWithReadCount() - before).isEqualTo(1);
+        assertThat(r.receivedAdds).as("B's new card, not its own").isEqualTo(1);
+        assertThat(store.liveItems("alice", "contacts")).hasSize(4);
+    }
+
     /** A basic login makes no digest with the stored nonce: it is offered again, unused, and nothing is written. */
     @Test
     void aBasicLoginOffersTheUnusedNonceAgainWithoutWritingIt() {

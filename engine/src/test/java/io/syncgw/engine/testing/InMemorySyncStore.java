@@ -13,6 +13,7 @@ import io.syncgw.engine.port.Registration;
 import io.syncgw.engine.port.ItemFacts;
 import io.syncgw.engine.port.MappedItem;
 import io.syncgw.engine.port.PendingChange;
+import io.syncgw.engine.port.PendingRead;
 import io.syncgw.engine.port.StoreUnavailableException;
 import io.syncgw.engine.port.StoredAnchor;
 import io.syncgw.engine.port.StoredItem;
@@ -20,6 +21,7 @@ import io.syncgw.engine.port.SyncStore;
 import io.syncgw.engine.port.TwinCandidate;
 import io.syncgw.engine.port.WriteBatch;
 import io.syncgw.engine.port.WriteResult;
+import io.syncgw.engine.port.WrittenAndPending;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -152,6 +154,7 @@ public final class InMemorySyncStore implements SyncStore {
     private volatile boolean unavailable;
     private int writes;
     private int nonceRotations;
+    private int writesWithRead;
     private static final String BASE64 = "([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?";
 
     public synchronized Account addAccount(String login, String password) {
@@ -168,6 +171,22 @@ public final class InMemorySyncStore implements SyncStore {
 
     public synchronized int writeCount() {
         return writes;
+    }
+
+    /** How many writes came with the read of the pending changes that follows them. */
+    public synchronized int writeWithReadCount() {
+        return writesWithRead;
+    }
+
+    /** As the port's default (the write, then the read), counted. */
+    @Override
+    public Mono<WrittenAndPending> write(WriteBatch batch, PendingRead read) {
+        return Mono.defer(() -> {
+            synchronized (this) {
+                writesWithRead++;
+            }
+            return SyncStore.super.write(batch, read);
+        });
     }
 
     /** How many lookups stored a device's next nonce. */

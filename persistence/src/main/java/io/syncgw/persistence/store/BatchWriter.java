@@ -4,8 +4,11 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.syncgw.engine.port.DeviceBusyException;
 import io.syncgw.engine.port.ItemIndex;
+import io.syncgw.engine.port.PendingChange;
+import io.syncgw.engine.port.PendingRead;
 import io.syncgw.engine.port.WriteBatch;
 import io.syncgw.engine.port.WriteResult;
+import io.syncgw.engine.port.WrittenAndPending;
 import io.syncgw.persistence.Connections;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -90,6 +93,31 @@ final class BatchWriter {
         if (deviceOnly != null) {
             return deviceOnly;
         }
+        return call(factory, null).map(WrittenAndPending::result);
+    }
+
+    /**
+     * The batch, then {@code read} as the device stands after it, in one statement and one transaction: the call of
+     * {@code syncgw_write_batch} in a materialized WITH, then the rows of {@code syncgw_pending_changes}
+     * ({@link StoreSql#PENDING_CHANGES}) unless the write was refused (busy). The read's condition on the WITH's rows
+     * (no BUSY row) is a one-time filter evaluated before the read starts, so PostgreSQL runs the write first whatever
+     * order it appends the rows in, and the function's statements see the batch's writes: a PL/pgSQL function takes
+     * a new snapshot for each statement. The account row the batch updated stays locked until
+     * the commit, so no other batch of the account commits between the write and the read (the read's mark check,
+     * V13, sees its own transaction's generation). A batch that writes only the device row runs its statement and
+     * then the read's.
+     */
+    Mono<WrittenAndPending> runThenPending(ConnectionFactory factory, PendingRead read,
+                                           Function<Connection, Mono<List<PendingChange>>> readAlone) {
+        Mono<WriteResult> deviceOnly = deviceOnly(factory);
+        if (deviceOnly != null) {
+            return deviceOnly.flatMap(r -> Connections.withConnection(factory, readAlone)
+                    .map(p -> new WrittenAndPending(r, p)));
+        }
+        return call(factory, read);
+    }
+
+    private Mono<WrittenAndPending> call(ConnectionFactory factory, PendingRead read) {
         Object[] all = arguments();
         BitSet named = new BitSet(all.length);
         for (int i = 0; i < all.length; i++) {
@@ -97,13 +125,20 @@ final class BatchWriter {
                 named.set(i);
             }
         }
-        Object[] args = new Object[named.cardinality()];
+        Object[] readArgs = read == null ? new Object[0] : PendingArgs.of(read);
+        Object[] args = new Object[named.cardinality() + readArgs.length];
         int n = 0;
         for (int i = named.nextSetBit(0); i >= 0; i = named.nextSetBit(i + 1)) {
             args[n++] = all[i];
         }
-        String sql = call(named);
+        System.arraycopy(readArgs, 0, args, n, readArgs.length);
+        String sql = read == null ? call(named) : callThenPending(named);
+        List<PendingChange> pending = new ArrayList<>();
         return Connections.withConnection(factory, c -> Sql.query(c, sql, row -> {
+                    if (read != null && Sql.getText(row, "op") != null) {
+                        pending.add(PendingArgs.change(row));
+                        return "P";
+                    }
                     String kind = Sql.getText(row, "r_kind");
                     if ("BUSY".equals(kind)) {
                         busy = true;
@@ -117,7 +152,7 @@ final class BatchWriter {
                         changed.add(id);
                     }
                     return kind;
-                }, args).then(Mono.fromSupplier(this::result)));
+                }, args).then(Mono.fromSupplier(() -> new WrittenAndPending(result(), pending))));
     }
 
     /**
@@ -207,6 +242,34 @@ final class BatchWriter {
         String built = sql.append(')').toString();
         if (CALLS.size() < CALLS_LIMIT) {
             CALLS.putIfAbsent((BitSet) named.clone(), built);
+        }
+        return built;
+    }
+
+    /**
+     * {@link #call(BitSet)} in a materialized WITH, followed by the pending changes of the read, whose 6 arguments
+     * come after the call's: {@code $1} and {@code $2} are the account and the device (always named first).
+     */
+    static String callThenPending(BitSet named) {
+        BitSet key = (BitSet) named.clone();
+        key.set(PARAMETERS.length); // a bit past the parameters marks the statement with the read
+        String cached = CALLS.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        int n = named.cardinality();
+        String built = "with w as materialized (" + call(named) + ")\n"
+                + "select r_kind, r_ref, r_id, r_seq, null::text as op, null::bigint as id, null::text as luid,"
+                + " null::bigint as change_seq, null::text as content_type, null::int as size,"
+                + " null::boolean as recurring, null::text as content from w\n"
+                + "union all\n"
+                + "select null, null, null, null, p.op, p.id, p.luid, p.change_seq, p.content_type, p.size,"
+                + " p.recurring, p.content\n"
+                + "from syncgw_pending_changes($1, $2, $" + (n + 1) + "::text, $" + (n + 2) + "::text[], $" + (n + 3)
+                + "::text[], $" + (n + 4) + "::timestamptz, $" + (n + 5) + "::timestamptz, $" + (n + 6) + ") p\n"
+                + "where not exists (select from w where w.r_kind = 'BUSY')";
+        if (CALLS.size() < CALLS_LIMIT) {
+            CALLS.putIfAbsent(key, built);
         }
         return built;
     }

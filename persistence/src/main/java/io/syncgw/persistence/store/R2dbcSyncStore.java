@@ -10,12 +10,14 @@ import io.syncgw.engine.port.ItemFilter;
 import io.syncgw.engine.port.Registration;
 import io.syncgw.engine.port.MappedItem;
 import io.syncgw.engine.port.PendingChange;
+import io.syncgw.engine.port.PendingRead;
 import io.syncgw.engine.port.StoredAnchor;
 import io.syncgw.engine.port.StoredItem;
 import io.syncgw.engine.port.SyncStore;
 import io.syncgw.engine.port.TwinCandidate;
 import io.syncgw.engine.port.WriteBatch;
 import io.syncgw.engine.port.WriteResult;
+import io.syncgw.engine.port.WrittenAndPending;
 import io.syncgw.persistence.Connections;
 import io.syncgw.persistence.Database;
 import java.util.ArrayList;
@@ -228,6 +230,18 @@ public final class R2dbcSyncStore implements SyncStore {
         return Mono.defer(() -> new BatchWriter(batch).run(factory));
     }
 
+    /** The write and the read in one statement ({@link BatchWriter#runThenPending}). */
+    @Override
+    public Mono<WrittenAndPending> write(WriteBatch batch, PendingRead read) {
+        if (batch.isEmpty()) {
+            return pendingChanges(batch.accountId(), batch.deviceId(), read.datastore(), read.filter(),
+                    read.contentBudget()).map(p -> new WrittenAndPending(WriteResult.EMPTY, p));
+        }
+        return Mono.defer(() -> new BatchWriter(batch).runThenPending(factory, read,
+                c -> pendingChanges(c, batch.accountId(), batch.deviceId(), read.datastore(), read.filter(),
+                        read.contentBudget())));
+    }
+
     @Override
     public Mono<List<PendingChange>> pendingChanges(long accountId, long deviceId, String datastore,
                                                     ItemFilter filter, int contentBudget) {
@@ -238,18 +252,12 @@ public final class R2dbcSyncStore implements SyncStore {
     /** {@link #pendingChanges(long, long, String, ItemFilter, int)} on a given connection (tests: in a transaction). */
     Mono<List<PendingChange>> pendingChanges(io.r2dbc.spi.Connection c, long accountId, long deviceId,
                                              String datastore, ItemFilter filter, int contentBudget) {
-        return Sql.query(c, StoreSql.PENDING_CHANGES,
-                row -> new PendingChange(PendingChange.Op.valueOf(Sql.getText(row, "op")), Sql.getLong(row, "id"),
-                        Sql.getText(row, "luid"), Sql.getLong(row, "change_seq"), Sql.getText(row, "content_type"),
-                        Sql.getInt(row, "size"), Sql.getBool(row, "recurring"), Sql.getText(row, "content")),
-                accountId, deviceId, datastore, filter.anyCategory().toArray(String[]::new),
-                filter.noCategory().toArray(String[]::new), time(filter.from()), time(filter.to()),
-                (long) contentBudget).collectList();
-    }
-
-    private static Object time(java.time.Instant t) {
-        return t == null ? new Sql.Null(java.time.OffsetDateTime.class)
-                : java.time.OffsetDateTime.ofInstant(t, java.time.ZoneOffset.UTC);
+        Object[] read = PendingArgs.of(new PendingRead(datastore, filter, contentBudget));
+        Object[] args = new Object[read.length + 2];
+        args[0] = accountId;
+        args[1] = deviceId;
+        System.arraycopy(read, 0, args, 2, read.length);
+        return Sql.query(c, StoreSql.PENDING_CHANGES, PendingArgs::change, args).collectList();
     }
 
     @Override

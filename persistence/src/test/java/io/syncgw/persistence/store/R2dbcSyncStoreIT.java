@@ -14,6 +14,7 @@ import io.syncgw.engine.port.PendingChange;
 import io.syncgw.engine.port.PendingChange.Op;
 import io.syncgw.engine.port.StoredAnchor;
 import io.syncgw.engine.port.StoredItem;
+import io.syncgw.engine.port.WriteBatch;
 import io.syncgw.engine.port.WriteResult;
 import io.syncgw.engine.sync.ContentHash;
 import io.syncgw.persistence.Connections;
@@ -269,6 +270,59 @@ class R2dbcSyncStoreIT {
                         org.assertj.core.groups.Tuple.tuple(Op.REPLACE, anna, "Anna B."),
                         org.assertj.core.groups.Tuple.tuple(Op.ADD, carla, null));
         assertThat(u.conflicts()).isEmpty();
+    }
+
+    /**
+     * A write followed by the read of what the device is owed, in one statement: the read sees the write (the
+     * device's own new items are not owed back; another device's are), its content budget and order are those of
+     * the read alone, and a refused write (busy device) reads nothing.
+     */
+    @Test
+    void aWriteWithItsPendingReadIsOneStatementThatSeesTheWrite() {
+        WriteResult r = write(Batch.of(acc, devB).insert(1, CONTACTS, "Bea", "bea", "b1")
+                .insert(2, CONTACTS, "Bo", "bo", "b2"));
+        long bea = r.insertedIds().get(1);
+        long bo = r.insertedIds().get(2);
+        counting.reset();
+        io.syncgw.engine.port.PendingRead read = new io.syncgw.engine.port.PendingRead(CONTACTS,
+                io.syncgw.engine.port.ItemFilter.NONE, 3);
+        // A adds two of its own and maps B's Bea (a slow sync's twin): only Bo is owed, read after the write
+        io.syncgw.engine.port.WrittenAndPending both = store.write(Batch.of(acc, devA)
+                .insert(1, CONTACTS, "Anna", "anna", "a1").insert(2, CONTACTS, "Axel", "axel", "a2")
+                .mapUpsert(bea, CONTACTS, "a-bea", r.newSeqs().get(bea)).build(), read).block(T);
+        assertThat(counting.sent()).as("one statement").hasSize(1);
+        long anna = both.result().insertedIds().get(1);
+        assertThat(both.result().newSeqs()).containsKey(anna);
+        assertThat(both.pending()).as("not A's own items nor the one it just mapped; content within 3 characters")
+                .extracting(PendingChange::op, PendingChange::itemId, PendingChange::content).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Op.ADD, bo, "Bo"));
+        assertThat(pending(devA, CONTACTS)).as("the same as the read alone, after it")
+                .isEqualTo(both.pending().stream().map(PendingChange::withoutContent).toList());
+
+        // held by another session: the write is refused and nothing is read (the held device's mark stays)
+        write(Batch.of(acc, devB).update(bo, null, CONTACTS, "Bo B.", "bo", "b2"));
+        WriteBatch claimA = Batch.of(acc, devA).insert(3, CONTACTS, "Ada", "ada", "a3").build();
+        WriteBatch held = withLease(claimA, WriteBatch.DeviceLease.Kind.CLAIM, "other");
+        store.write(withLease(Batch.of(acc, devA).nonce("aG9sZGVy").build(), WriteBatch.DeviceLease.Kind.CLAIM,
+                "holder")).block(T);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.write(held, read).block(T))
+                .isInstanceOf(io.syncgw.engine.port.DeviceBusyException.class);
+        assertThat(liveCount(CONTACTS)).as("nothing of the refused write").isEqualTo(4);
+        assertThat(pending(devA, CONTACTS)).extracting(PendingChange::op, PendingChange::itemId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Op.ADD, bo));
+    }
+
+    private long liveCount(String datastore) {
+        return Connections.withConnection(db.connectionFactory(), c -> Sql.query(c,
+                "select count(*) as n from item where account_id = $1 and datastore = $2 and not deleted",
+                row -> Sql.getLong(row, "n"), acc, datastore).next()).block(T);
+    }
+
+    private static WriteBatch withLease(WriteBatch b, WriteBatch.DeviceLease.Kind kind, String key) {
+        return new WriteBatch(b.accountId(), b.deviceId(), b.nonce(), b.devInf(), b.resets(), b.inserts(),
+                b.updates(), b.deletes(), b.mapUpserts(), b.mapRemoves(), b.prunes(), b.itemPrunes(), b.anchors(),
+                b.chunkAppends(), b.chunkDiscards(), b.checkpoints(), b.resumeClears(), b.unmaps(), b.detaches(),
+                b.consumeNextSync(), new WriteBatch.DeviceLease(kind, key, 30));
     }
 
     @Test
