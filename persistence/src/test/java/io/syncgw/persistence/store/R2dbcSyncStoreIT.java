@@ -274,8 +274,8 @@ class R2dbcSyncStoreIT {
 
     /**
      * A write followed by the read of what the device is owed, in one statement: the read sees the write (the
-     * device's own new items are not owed back; another device's are), its content budget and order are those of
-     * the read alone, and a refused write (busy device) reads nothing.
+     * device's own new items and the item it just mapped are not owed; another device's are), its content budget
+     * and order are those of the read alone, and a refused write (busy device) writes nothing.
      */
     @Test
     void aWriteWithItsPendingReadIsOneStatementThatSeesTheWrite() {
