@@ -10,7 +10,8 @@ import java.util.Map;
  *                {@link SyncStore#loadAnchors} round trip); null when not read (unknown device, or a store that
  *                leaves them to {@code loadAnchors}, e.g. because a checkpoint is to be resumed)
  * @param nonceRotated the lookup stored the next MD5 nonce it was given for the device
- *                     ({@link SyncStore#lookupAccount(String, String, String, byte[])}); the device record holds the one before
+ *                     ({@link SyncStore#lookupAccount(String, String, String, byte[])}); the device record holds the
+ *                     one before
  */
 public record AccountLookup(AccountCredentials account, DeviceRecord device, Map<String, StoredAnchor> anchors,
                             boolean nonceRotated) {

@@ -6,7 +6,6 @@ import io.syncgw.engine.port.DeviceBusyException;
 import io.syncgw.engine.port.PendingRead;
 import io.syncgw.engine.port.SyncStore;
 import io.syncgw.engine.port.WriteBatch;
-import io.syncgw.engine.port.WriteResult;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
@@ -169,7 +168,8 @@ public final class SyncSession {
 
     private Mono<Event> execute(Effect e) {
         if (e instanceof Effect.LookupAccount a) {
-            return store.lookupAccount(a.login(), a.deviceUri(), a.nextNonce(), a.digest()).map(Event.AccountLookedUp::new);
+            return store.lookupAccount(a.login(), a.deviceUri(), a.nextNonce(), a.digest())
+                    .map(Event.AccountLookedUp::new);
         }
         if (e instanceof Effect.CheckPassword p) {
             return Mono.fromCallable(() -> (Event) new Event.PasswordChecked(
