@@ -102,16 +102,15 @@ final class BatchWriter {
      * ({@link StoreSql#PENDING_CHANGES}) unless the write was refused (busy). The read's condition on the WITH's rows
      * (no BUSY row) is a one-time filter evaluated before the read starts, so PostgreSQL runs the write first whatever
      * order it appends the rows in, and the function's statements see the batch's writes: a PL/pgSQL function takes
-     * a new snapshot for each statement. The account row the batch updated stays locked until
-     * the commit, so no other batch of the account commits between the write and the read (the read's mark check,
-     * V13, sees its own transaction's generation). A batch that writes only the device row runs its statement and
-     * then the read's.
+     * a new snapshot for each statement. The account row the batch updated stays locked until the commit, so no other
+     * batch of the account commits between the write and the read (the read's mark check, V13, sees its own
+     * transaction's generation). A batch that writes only the device row runs its statement and then the read's.
      */
-    Mono<WrittenAndPending> runThenPending(ConnectionFactory factory, PendingRead read,
-                                           Function<Connection, Mono<List<PendingChange>>> readAlone) {
+    Mono<WrittenAndPending> runThenPending(ConnectionFactory factory, PendingRead read) {
         Mono<WriteResult> deviceOnly = deviceOnly(factory);
         if (deviceOnly != null) {
-            return deviceOnly.flatMap(r -> Connections.withConnection(factory, readAlone)
+            return deviceOnly.flatMap(r -> Connections.withConnection(factory,
+                            c -> PendingArgs.read(c, b.accountId(), b.deviceId(), read))
                     .map(p -> new WrittenAndPending(r, p)));
         }
         return call(factory, read);

@@ -234,12 +234,9 @@ public final class R2dbcSyncStore implements SyncStore {
     @Override
     public Mono<WrittenAndPending> write(WriteBatch batch, PendingRead read) {
         if (batch.isEmpty()) {
-            return pendingChanges(batch.accountId(), batch.deviceId(), read.datastore(), read.filter(),
-                    read.contentBudget()).map(p -> new WrittenAndPending(WriteResult.EMPTY, p));
+            return SyncStore.super.write(batch, read); // nothing to write: the read alone
         }
-        return Mono.defer(() -> new BatchWriter(batch).runThenPending(factory, read,
-                c -> pendingChanges(c, batch.accountId(), batch.deviceId(), read.datastore(), read.filter(),
-                        read.contentBudget())));
+        return Mono.defer(() -> new BatchWriter(batch).runThenPending(factory, read));
     }
 
     @Override
@@ -252,12 +249,7 @@ public final class R2dbcSyncStore implements SyncStore {
     /** {@link #pendingChanges(long, long, String, ItemFilter, int)} on a given connection (tests: in a transaction). */
     Mono<List<PendingChange>> pendingChanges(io.r2dbc.spi.Connection c, long accountId, long deviceId,
                                              String datastore, ItemFilter filter, int contentBudget) {
-        Object[] read = PendingArgs.of(new PendingRead(datastore, filter, contentBudget));
-        Object[] args = new Object[read.length + 2];
-        args[0] = accountId;
-        args[1] = deviceId;
-        System.arraycopy(read, 0, args, 2, read.length);
-        return Sql.query(c, StoreSql.PENDING_CHANGES, PendingArgs::change, args).collectList();
+        return PendingArgs.read(c, accountId, deviceId, new PendingRead(datastore, filter, contentBudget));
     }
 
     @Override
