@@ -176,10 +176,10 @@ final class BatchWriter {
         List<WriteBatch.AnchorCommit> anchors = b.anchors();
         Function<Connection, Mono<Long>> write;
         if ("CLAIM_RELEASE".equals(claim)) {
-            write = c -> Sql.query(c, StoreSql.CLAIM_AND_COMMIT_ANCHORS, row -> (long) Sql.getInt(row, "written"),
-                    dev, acc, lease.key(), texts(anchors, WriteBatch.AnchorCommit::datastore),
+            write = c -> Sql.update(c, StoreSql.CLAIM_AND_COMMIT_ANCHORS, dev,
+                    texts(anchors, WriteBatch.AnchorCommit::datastore),
                     texts(anchors, WriteBatch.AnchorCommit::clientNext),
-                    texts(anchors, WriteBatch.AnchorCommit::serverNext)).single();
+                    texts(anchors, WriteBatch.AnchorCommit::serverNext), lease.key(), acc);
         } else if (claim != null && anchors.isEmpty()) {
             write = c -> Sql.update(c, StoreSql.CLAIM_DEVICE, acc, dev, Sql.text(b.nonce()),
                     Sql.text(d == null ? null : d.xml()), Sql.text(d == null ? null : d.hash()),

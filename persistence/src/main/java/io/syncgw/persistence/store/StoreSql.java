@@ -33,13 +33,22 @@ final class StoreSql {
     /**
      * {@link #LOOKUP_ACCOUNT} that stores $3 as the device's next MD5 nonce when $4 is the right SyncML 1.1 digest
      * ({@code Md5Auth.expected}: MD5 of the account's MD5 secret, ':' and the stored nonce's bytes) and the device is
-     * active ({@code nonce_rotated}): wrong credentials write nothing. The function {@code syncgw_rotate_nonce} (V18)
-     * updates the device after the statement's snapshot was taken, so the lookup returns the nonce before. One
-     * statement instead of the lookup and, after it, an update of the device. Only a nonce in strict base64 is
-     * rotated here; for any other the engine writes the next nonce itself.
+     * active ({@code nonce_rotated}): wrong credentials write nothing. The lookup reads the snapshot the statement
+     * started with, so it returns the nonce before. One statement instead of the lookup and, after it, an update of
+     * the device; a data-modifying WITH cannot be inside the inlined function. Only a nonce in strict, padded base64
+     * is decoded (PostgreSQL's decoding would raise an error on another, or read it otherwise than Java): any other
+     * is not rotated here, and the engine writes the next nonce itself.
      */
     static final String LOOKUP_ACCOUNT_ROTATING_NONCE = """
-            select l.*, syncgw_rotate_nonce(l.device_id, l.md5_digest, $3, $4::bytea) as nonce_rotated
+            with rotated as (
+                update device d set nonce = $3, last_seen = now() from account a
+                where a.login = $1 and d.account_id = a.id and d.device_uri = $2 and d.active
+                  and case when d.nonce ~ '^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$'
+                      then decode(md5(convert_to(a.md5_digest || ':', 'UTF8') || decode(d.nonce, 'base64')), 'hex')
+                           = $4::bytea
+                      else false end
+                returning d.id)
+            select l.*, exists (select from rotated) as nonce_rotated
             from syncgw_lookup_account($1::text, $2::text) l""";
 
     /**
@@ -163,14 +172,31 @@ final class StoreSql {
 
     /**
      * The anchor commit of a session whose completing message is also its first to hold the device (an idle
-     * sync: nothing else written): the device ($1 of account $2) is taken for session $3 and let go in the same
-     * statement, and the anchors ($4 datastores, $5 client and $6 server next anchors) are committed unless another
-     * session holds it: then {@code written} is 0 and the batch is refused as busy. One statement instead of a
-     * transaction around a claim and the commit; the function {@code syncgw_claim_and_commit_anchors} (V18) for
-     * the reason of {@link #LOOKUP_ACCOUNT}.
+     * sync: nothing else written): the device ($1 of account $6) is taken for session $5 and let go in the same
+     * statement, and nothing is committed when another session holds it (no row: the batch is refused as busy). One
+     * statement instead of a transaction around a claim and the commit.
      */
     static final String CLAIM_AND_COMMIT_ANCHORS = """
-            select syncgw_claim_and_commit_anchors($1, $2, $3, $4::text[], $5::text[], $6::text[]) as written""";
+            with claimed as (
+                update device set last_sync = now(), last_seen = now(), session_key = $5, session_until = null
+                where id = $1 and account_id = $6
+                  and (session_key is null or session_key = $5 or session_until is null or session_until <= now())
+                returning id
+            )
+            """ + Anchors.UPSERT + "\nwhere exists (select 1 from claimed)\n" + Anchors.ON_CONFLICT;
+
+    /** The anchor upsert (of CLAIM_AND_COMMIT_ANCHORS): $1 device, $2-$4 datastores, client and server next anchors. */
+    private static final class Anchors {
+        static final String UPSERT = """
+                insert into sync_anchor (device_id, datastore, client_next, client_prev, server_next, completed_at)
+                select $1, a.datastore, a.client_next, null, a.server_next, now()
+                from unnest($2::text[], $3::text[], $4::text[]) as a(datastore, client_next, server_next)""";
+        static final String ON_CONFLICT = """
+                on conflict (device_id, datastore) do update set
+                    client_prev = sync_anchor.client_next, client_next = excluded.client_next,
+                    server_next = excluded.server_next, completed_at = excluded.completed_at""";
+    }
+
 
     static final String PURGE_CHUNKS = "delete from item_chunk where created_at < $1";
 }
