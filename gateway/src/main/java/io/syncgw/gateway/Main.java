@@ -25,7 +25,7 @@ public final class Main {
                     [--admin-port 8081] [--admin-bind 127.0.0.1] [--admin-token TOKEN] [--drain-grace 30s]
                     [--tls-cert PEM --tls-key PEM] [--log-format text|json] [--config FILE]
                     [--max-devices 4] [--conflict-policy server-wins|client-wins|newest-wins|duplicate]
-                    [--node-id ID] [--advertise-url http://HOST:PORT]
+                    [--node-id ID] [--advertise-url http://HOST:PORT] [--io-threads N]
                   run the gateway; it logs "syncgw ready" when it serves POST /sync
 
               user add LOGIN --password PW [--no-md5] [--data-dir DIR | --db-url URL]
@@ -49,6 +49,7 @@ public final class Main {
 
     public static void main(String[] argv) {
         chooseLogFormat(argv, System.getenv());
+        IoThreads.apply(argv, FLAGS, System.getenv());
         int code = run(argv, System.getenv(), System.out, System.err);
         if (code != 0 || argv.length == 0 || !"serve".equals(argv[0])) {
             System.exit(code);

@@ -19,6 +19,7 @@ final class Serve {
 
     static int run(Args args) {
         Gateway.Settings settings = Gateway.Settings.from(args);
+        IoThreads.count(args); // a bad --io-threads is a usage error before anything starts
         Storage storage = Storage.open(args);
         Gateway gateway;
         try {
@@ -50,10 +51,10 @@ final class Serve {
             });
         }
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "syncgw-shutdown"));
-        LOG.info("syncgw ready: listening on http://{}:{}/sync (database: {}, admin {}, version {})",
+        LOG.info("syncgw ready: listening on http://{}:{}/sync (database: {}, admin {}, io threads {}, version {})",
                 settings.bind(), gateway.port(), storage.description,
                 gateway.adminPort() < 0 ? "off" : "http://" + settings.adminBind() + ":" + gateway.adminPort(),
-                Version.current());
+                IoThreads.effective(), Version.current());
         try {
             stopped.await();
         } catch (InterruptedException e) {
