@@ -206,6 +206,31 @@ public final class Db implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The cluster's WAL counters ({@code pg_stat_wal}, PostgreSQL 14-17): {@code wal_records}, {@code wal_bytes},
+     * {@code wal_write} (write calls) and {@code wal_sync} (flushes to disk: what a committing session waits for
+     * with {@code synchronous_commit} on), with this database's {@code xact_commit}; empty when the server has no such
+     * view or columns (PostgreSQL 18 moved the write and sync counts to {@code pg_stat_io}). Cumulative: a run takes
+     * the difference of two readings.
+     */
+    public Map<String, Long> walCounters() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+                select w.wal_records, w.wal_bytes::bigint, w.wal_write, w.wal_sync, d.xact_commit
+                from pg_stat_wal w, pg_stat_database d where d.datname = current_database()""")) {
+            if (rs.next()) {
+                out.put("wal_records", rs.getLong(1));
+                out.put("wal_bytes", rs.getLong(2));
+                out.put("wal_write", rs.getLong(3));
+                out.put("wal_sync", rs.getLong(4));
+                out.put("xact_commit", rs.getLong(5));
+            }
+        } catch (SQLException e) {
+            out.clear();
+        }
+        return out;
+    }
+
     @Override
     public void close() throws SQLException {
         c.close();

@@ -73,6 +73,10 @@ public final class Summary {
         line(out, "SQL statements per session", opt(sim, "sql_per_session", "") + " (without BEGIN/COMMIT: "
                 + opt(sim, "sql_per_session_without_begin_commit", "") + "; run inside database functions and foreign-key triggers, no round trip of their own: "
                 + opt(sim, "sql_inside_functions_per_session", "") + "; statements.txt)");
+        line(out, "WAL per session", opt(sim, "wal_sync_per_session", "") + " flushes to disk, "
+                + opt(sim, "wal_write_per_session", "") + " writes, " + opt(sim, "wal_kb_per_session", " KB") + " in "
+                + opt(sim, "wal_records_per_session", "") + " records; " + opt(sim, "xact_commit_per_session", "")
+                + " commits (pg_stat_wal)");
         double peakUsed = 0;
         double peakCommitted = 0;
         double minAfter = Double.MAX_VALUE;

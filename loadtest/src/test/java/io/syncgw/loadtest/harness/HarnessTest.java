@@ -38,6 +38,11 @@ class HarnessTest {
                 max_ms=40
                 gateway_cpu_ms_per_session=6.000
                 sql_per_session=6.000
+                wal_sync_per_session=2.500
+                wal_write_per_session=2.600
+                wal_kb_per_session=4.125
+                wal_records_per_session=31.000
+                xact_commit_per_session=3.000
                 verdict=ok
                 """);
         Files.writeString(dir.resolve("gatling.log"), """
@@ -51,7 +56,8 @@ class HarnessTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(text).isZero();
         assertThat(text).contains("sessions/s                             10.000", "3 / 9 / 20 / 40 ms",
-                "0 of 2401", "130 MB used before a GC", "peak 300 MB".replace("peak ", ""));
+                "0 of 2401", "130 MB used before a GC",
+                "2.500 flushes to disk, 2.600 writes, 4.125 KB in 31.000 records; 3.000 commits", "peak 300 MB".replace("peak ", ""));
         assertThat(dir.resolve("summary.txt")).exists();
 
         Files.writeString(dir.resolve("gatling.log"), "> request count |  10 |  9 |  1\n");

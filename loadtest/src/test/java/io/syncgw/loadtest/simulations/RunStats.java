@@ -10,6 +10,7 @@ import io.syncgw.loadtest.harness.ProcCpu;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +50,7 @@ final class RunStats {
     private double pgCpu0 = -1;
     private double[] machine0;
     private final StringBuilder measurement = new StringBuilder();
+    private volatile Map<String, Long> wal0 = Map.of();
 
     /**
      * The measured phase begins (called by its first session): resets pg_stat_statements and takes the CPU times of
@@ -64,6 +66,7 @@ final class RunStats {
                 if (db.statementsAvailable()) {
                     db.resetStatements();
                 }
+                wal0 = db.walCounters();
             } catch (SQLException e) {
                 measurement.append("measure_start_error=").append(e.getMessage().replace('\n', ' ')).append('\n');
             }
@@ -110,6 +113,16 @@ final class RunStats {
         String jdbc = System.getProperty("syncgw.jdbc");
         if (jdbc != null) {
             try (Db db = new Db(jdbc)) {
+                Map<String, Long> wal1 = db.walCounters();
+                if (!wal0.isEmpty() && !wal1.isEmpty() && done > 0) {
+                    // the harness's own statements (a few) count too: negligible against thousands of sessions
+                    for (String k : List.of("wal_sync", "wal_write", "wal_records", "xact_commit")) {
+                        m.append(k).append("_per_session=")
+                                .append(fmt((double) (wal1.get(k) - wal0.get(k)) / done)).append('\n');
+                    }
+                    m.append("wal_kb_per_session=")
+                            .append(fmt((wal1.get("wal_bytes") - wal0.get("wal_bytes")) / 1024.0 / done)).append('\n');
+                }
                 if (db.statementsAvailable()) {
                     List<Db.StatementStats> st = db.statements();
                     long all = 0;
