@@ -148,6 +148,7 @@ public final class SessionMachine {
         if (s.sessionId == null) {
             s.version = h.version();
             s.sessionId = h.sessionId();
+            s.startedAt = config.clock().instant();
             s.deviceUri = h.source().locUri();
             s.deviceName = h.source().locName();
             s.serverUri = h.target().locUri();
@@ -402,7 +403,9 @@ public final class SessionMachine {
             chal = md5Chal(next);
         }
         s.outbox.addFirst(headerStatus(w.msg, StatusCode.AUTHENTICATION_ACCEPTED, chal));
-        LOG.info("session {}: account '{}' device '{}' (slot {}) authenticated", s.sessionId, s.account.login(),
+        // one line per session at INFO, when it ends (completeLine); expired and failed sessions are logged where
+        // they end
+        LOG.debug("session {}: account '{}' device '{}' (slot {}) authenticated", s.sessionId, s.account.login(),
                 s.deviceUri, s.device.slot());
         return advance(s);
     }
@@ -1095,9 +1098,16 @@ public final class SessionMachine {
             LOG.info("session {}: {} resumes an interrupted {} ({} items already received)", s.sessionId, st.id(),
                     n.mode(), suspended.receivedLuids().size());
         }
-        LOG.info("session {}: {} requested {} ({}), agreed {}", s.sessionId, st.id(), code, clientLast == null
-                ? "no last anchor" : "last anchor " + (n.status() == StatusCode.OK ? "matches" : "mismatch"),
-                n.mode());
+        String why = clientLast == null ? "no last anchor"
+                : "last anchor " + (n.status() == StatusCode.OK ? "matches" : "mismatch");
+        st.agreement = n.mode().code() == code ? "" : " (requested " + code + ", " + why + ")";
+        if (n.mode().code() != code) {
+            // the server chose another mode than the device asked for (a slow sync after an anchor mismatch, the
+            // device's policy): worth a line of its own, should the session not complete
+            LOG.info("session {}: {} requested {} ({}), agreed {}", s.sessionId, st.id(), code, why, n.mode());
+        } else {
+            LOG.debug("session {}: {} requested {} ({}), agreed {}", s.sessionId, st.id(), code, why, n.mode());
+        }
         StatusDraft sd = status(w.msg, a, targets, sources, statusCode);
         if (clientNext != null) {
             sd.items = List.of(new Item(null, null, null, null, null, new ItemData.AnchorData(new Anchor(null,
@@ -1140,6 +1150,7 @@ public final class SessionMachine {
                 } else {
                     decide(s, st, ic, item, sd);
                     if (StatusCode.isSuccess(sd.code) && sd.code != StatusCode.CHUNKED_ITEM_ACCEPTED) {
+                        st.itemsIn++;
                         w.report.item(st.id(), ic.name().toLowerCase(java.util.Locale.ROOT),
                                 MessageReport.Direction.FROM_CLIENT);
                     }
@@ -1693,7 +1704,9 @@ public final class SessionMachine {
                 if (w.completesSession) {
                     s.stage = Stage.DONE;
                     outcome = Outcome.COMPLETED;
-                    LOG.info("session {}: sync complete for device '{}'", s.sessionId, s.deviceUri);
+                    if (LOG.isInfoEnabled()) {
+                        LOG.info(completeLine(s, header.msgId(), config.clock().instant()));
+                    }
                 }
             }
             case DONE -> {
@@ -1804,6 +1817,7 @@ public final class SessionMachine {
         for (int i = 0; i < inner.size(); i++) {
             Sent x = sent.get(i);
             if (!x.chunk()) {
+                st.itemsOut++;
                 w.report.item(st.id(), x.op().name().toLowerCase(java.util.Locale.ROOT),
                         MessageReport.Direction.TO_CLIENT);
             }
@@ -1823,6 +1837,24 @@ public final class SessionMachine {
 
     /** Bytes of data a chunk must at least be able to carry before a large object is started in a message. */
     private static final int MIN_CHUNK_ROOM = 1024;
+
+    /**
+     * The session's line in the log: who, how many messages in what time, and per datastore the mode (with what was
+     * requested when the server chose another), the client's items accepted and the server's sent.
+     */
+    static String completeLine(SessionState s, String lastMsgId, java.time.Instant now) {
+        StringBuilder b = new StringBuilder(160).append("session ").append(s.sessionId).append(": sync complete for")
+                .append(" device '").append(s.deviceUri).append("' of account '").append(s.account.login())
+                .append("' (slot ").append(s.device.slot()).append("), ").append(lastMsgId).append(" messages in ")
+                .append(java.time.Duration.between(s.startedAt, now).toMillis()).append(" ms");
+        String sep = ": ";
+        for (StoreSession st : s.stores.values()) {
+            b.append(sep).append(st.id()).append(' ').append(st.mode).append(st.agreement).append(", ")
+                    .append(st.itemsIn).append(" in, ").append(st.itemsOut).append(" out");
+            sep = "; ";
+        }
+        return b.toString();
+    }
 
     private static void dropChange(StoreSession st) {
         st.outgoing.poll();

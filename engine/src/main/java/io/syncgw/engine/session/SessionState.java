@@ -36,6 +36,8 @@ final class SessionState {
     final String respUri;
     SyncMlVersion version;
     String sessionId;
+    /** When the session's first message arrived (the engine's clock): the duration in its log line. */
+    java.time.Instant startedAt;
     String deviceUri;
     String deviceName;
     String serverUri;

@@ -44,6 +44,10 @@ final class StoreSession {
     String receivedType;
     /** A server item larger than one message, being sent in chunks (MoreData); null when none. */
     OutgoingObject partialOut;
+    /** For the session's log line: how the mode was agreed, the client's items accepted and the server's sent. */
+    String agreement = "";
+    int itemsIn;
+    int itemsOut;
 
     /** The rest of a large object still to send. */
     static final class OutgoingObject {

@@ -26,6 +26,11 @@ public final class SyncSession {
     private static final long BUSY_RETRY_MILLIS = 250;
 
     private final SessionState state;
+
+    /** The state this session's machine works on (tests of the same package look at it). */
+    SessionState state() {
+        return state;
+    }
     private final SessionMachine machine;
     private final SyncStore store;
     private final Scheduler cpu;

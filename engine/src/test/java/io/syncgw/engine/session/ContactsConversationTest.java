@@ -278,11 +278,21 @@ class ContactsConversationTest {
         TestClient a = withCards(client("dev-a"), 5);
         sync(a, AlertCode.SLOW_SYNC);
         a.forgetAnchor();
-        TestClient.Result r = sync(a, AlertCode.TWO_WAY);
+        List<SyncSession> sessions = new java.util.ArrayList<>();
+        TestClient.Result r = a.sync(AlertCode.TWO_WAY, uri -> {
+            SyncSession session = engine.newSession(uri);
+            sessions.add(session);
+            return session;
+        });
         assertThat(r.alertStatus).isEqualTo(508);
         assertThat(r.serverMode).isEqualTo(AlertCode.SLOW_SYNC);
         assertThat(r.completed).isTrue();
         assertThat(store.liveItems("alice", "contacts")).hasSize(5);
+        // the session's log line says the server chose another mode than the device asked for, and why
+        SessionState state = sessions.get(0).state();
+        assertThat(SessionMachine.completeLine(state, "3", state.startedAt))
+                .endsWith("' (slot 1), 3 messages in 0 ms: contacts SLOW (requested 200, no last anchor), "
+                        + "5 in, 0 out");
     }
 
     @Test
