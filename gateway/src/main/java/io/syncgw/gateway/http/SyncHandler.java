@@ -230,7 +230,7 @@ public final class SyncHandler {
         }
         String finalToken = useToken;
         long t0 = System.nanoTime();
-        return session.handle(msg).flatMap(reply -> {
+        return session.handle(msg).flatMap(reply -> onLoopOf(res, reply)).flatMap(reply -> {
             metrics.processed(System.nanoTime() - t0);
             if (msg.header().cred() != null) {
                 if (reply.outcome() == io.syncgw.engine.session.Effect.Outcome.AUTH_FAILED) {
@@ -245,6 +245,29 @@ public final class SyncHandler {
             boolean ended = sessions.replied(finalToken, reply.outcome());
             metrics.replied(reply, ended);
             return syncml(res, reply.message(), mime, format);
+        });
+    }
+
+    /**
+     * {@code value}, on the event loop of the response's connection. The engine's reply arrives on the thread that
+     * ran its last database call; sending from there raced the loop's own changes of the connection's pipeline:
+     * when it sends the headers, Reactor Netty adds the compression handler after its read-timeout handler, which
+     * the loop removes when the request has been read ({@code NoSuchElementException: reactor.left.readTimeoutHandler},
+     * once in some ten million exchanges under load). On the loop, the send also writes directly instead of
+     * through a task per write.
+     */
+    static <T> Mono<T> onLoopOf(HttpServerResponse res, T value) {
+        io.netty.channel.EventLoop[] loop = new io.netty.channel.EventLoop[1];
+        res.withConnection(c -> loop[0] = c.channel().eventLoop());
+        if (loop[0] == null || loop[0].inEventLoop()) {
+            return Mono.just(value);
+        }
+        return Mono.create(sink -> {
+            try {
+                loop[0].execute(() -> sink.success(value));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                sink.error(e); // the loop is shutting down: the connection goes with it
+            }
         });
     }
 
