@@ -1100,8 +1100,9 @@ public final class SessionMachine {
         }
         String why = clientLast == null ? "no last anchor"
                 : "last anchor " + (n.status() == StatusCode.OK ? "matches" : "mismatch");
-        st.agreement = n.mode().code() == code ? "" : " (requested " + code + ", " + why + ")";
-        if (n.mode().code() != code) {
+        boolean otherMode = n.mode().code() != code;
+        st.agreement = otherMode ? " (requested " + code + ", " + why + ")" : "";
+        if (otherMode) {
             // the server chose another mode than the device asked for (a slow sync after an anchor mismatch, the
             // device's policy): worth a line of its own, should the session not complete
             LOG.info("session {}: {} requested {} ({}), agreed {}", s.sessionId, st.id(), code, why, n.mode());

@@ -26,11 +26,6 @@ public final class SyncSession {
     private static final long BUSY_RETRY_MILLIS = 250;
 
     private final SessionState state;
-
-    /** The state this session's machine works on (tests of the same package look at it). */
-    SessionState state() {
-        return state;
-    }
     private final SessionMachine machine;
     private final SyncStore store;
     private final Scheduler cpu;
@@ -106,6 +101,11 @@ public final class SyncSession {
     /** The client's device id, once the first message was seen. */
     public String deviceUri() {
         return state.deviceUri;
+    }
+
+    /** The state this session's machine works on (tests of the same package look at it). */
+    SessionState state() {
+        return state;
     }
 
     /** Stops taking messages; messages already queued are still answered. */

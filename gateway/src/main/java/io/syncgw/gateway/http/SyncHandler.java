@@ -253,8 +253,8 @@ public final class SyncHandler {
      * ran its last database call; sending from there raced the loop's own changes of the connection's pipeline:
      * when it sends the headers, Reactor Netty adds the compression handler after its read-timeout handler, which
      * the loop removes when the request has been read ({@code NoSuchElementException: reactor.left.readTimeoutHandler},
-     * once in some ten million exchanges under load). On the loop, the send also writes directly instead of
-     * through a task per write.
+     * about once in a million exchanges under load). On the loop, the send also writes directly instead of through
+     * a task per write.
      */
     static <T> Mono<T> onLoopOf(HttpServerResponse res, T value) {
         io.netty.channel.EventLoop[] loop = new io.netty.channel.EventLoop[1];
