@@ -68,6 +68,37 @@ public final class ProcCpu {
         }
     }
 
+    /**
+     * CPU seconds (user + system) of the threads of JVM {@code pid} by kind, from {@code /proc/PID/task/TID/}:
+     * {JIT compilers (C1 and C2), garbage collector}, or null when unreadable. Thread names are the kernel's
+     * (the first 15 characters): "C2 CompilerThre", "GC Thread#0", "G1 Conc#0" and the like.
+     */
+    public static double[] jvmServiceSeconds(long pid) {
+        double jit = 0;
+        double gc = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                String name;
+                long[] f;
+                try {
+                    name = Files.readString(t.resolve("comm")).strip();
+                    f = statFields(Files.readString(t.resolve("stat")));
+                } catch (IOException | RuntimeException e) {
+                    continue; // the thread ended meanwhile
+                }
+                double s = (f[0] + f[1]) * TICK;
+                if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                    jit += s;
+                } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                    gc += s;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return new double[] {jit, gc};
+    }
+
     /** Resident set size of {@code pid} in bytes (VmRSS), or -1. */
     public static long rssBytes(long pid) {
         try {
@@ -85,15 +116,19 @@ public final class ProcCpu {
     /** utime, stime, cutime, cstime, ppid of a process, or null. */
     private static long[] fields(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // the command name (field 2) may hold spaces and parentheses: split after its closing one
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-            // f[0] is field 3 (state): field n is f[n - 3]
-            return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]),
-                Long.parseLong(f[14]), Long.parseLong(f[1])};
+            return statFields(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** utime, stime, cutime, cstime, ppid from the text of a {@code stat} file. */
+    private static long[] statFields(String stat) {
+        // the command name (field 2) may hold spaces and parentheses: split after its closing one
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        // f[0] is field 3 (state): field n is f[n - 3]
+        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]),
+            Long.parseLong(f[14]), Long.parseLong(f[1])};
     }
 
     /** The postmaster's PID, from the first line of {@code DATA_DIR/postmaster.pid}; -1 when not found. */

@@ -64,10 +64,12 @@ public final class Summary {
         line(out, "items up/down, chunks", sim.getProperty("items_up", "?") + " / " + sim.getProperty("items_down",
                 "?") + ", " + sim.getProperty("chunks", "?") + " large-object chunks");
         line(out, "gateway CPU per session", opt(sim, "gateway_cpu_ms_per_session", " ms") + " (total "
-                + opt(sim, "gateway_cpu_s", " s") + ")");
+                + opt(sim, "gateway_cpu_s", " s") + jvmService(sim, "gateway") + ")");
         line(out, "PostgreSQL CPU per session", opt(sim, "postgres_cpu_ms_per_session", " ms") + " (total "
                 + opt(sim, "postgres_cpu_s", " s") + ")");
-        line(out, "load generator CPU per session", opt(sim, "loadgen_cpu_ms_per_session", " ms"));
+        line(out, "load generator CPU per session", opt(sim, "loadgen_cpu_ms_per_session", " ms")
+                + (sim.getProperty("loadgen_jit_cpu_ms_per_session") == null ? ""
+                        : " (" + jvmService(sim, "loadgen").substring(2) + ")"));
         line(out, "machine CPU busy (2 cores)", opt(sim, "machine_busy_share", "") + " of all cores; other "
                 + "processes used " + opt(sim, "others_cpu_s", " CPU s") + " in the window");
         line(out, "SQL statements per session", opt(sim, "sql_per_session", "") + " (without BEGIN/COMMIT: "
@@ -111,6 +113,13 @@ public final class Summary {
             return 1;
         }
         return 0;
+    }
+
+    /** "; of which JIT compilers x ms, GC y ms" when the run measured them, else "". */
+    private static String jvmService(Properties sim, String who) {
+        String jit = sim.getProperty(who + "_jit_cpu_ms_per_session");
+        String gc = sim.getProperty(who + "_gc_cpu_ms_per_session");
+        return jit == null || gc == null ? "" : "; of which JIT compilers " + jit + " ms, GC " + gc + " ms";
     }
 
     private static String opt(Properties p, String key, String unit) {

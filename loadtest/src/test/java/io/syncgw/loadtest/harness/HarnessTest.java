@@ -23,6 +23,29 @@ class HarnessTest {
     }
 
     @Test
+    void jitAndGcThreadsOfThisJvm() {
+        long pid = ProcessHandle.current().pid();
+        double[] before = ProcCpu.jvmServiceSeconds(pid);
+        assertThat(before).hasSize(2);
+        // hot code for the compilers and garbage for the collector, until both show a clock tick of CPU time
+        long sink = 0;
+        double[] now = before;
+        for (int round = 0; round < 2_000 && (now[0] <= before[0] || now[1] <= before[1]); round++) {
+            for (int i = 0; i < 20_000; i++) {
+                sink += Integer.toString(i * round).hashCode();
+            }
+            if (round % 50 == 0) {
+                System.gc();
+            }
+            now = ProcCpu.jvmServiceSeconds(pid);
+        }
+        assertThat(now[0]).as("JIT compiler threads (sink %d)", sink).isGreaterThan(0);
+        assertThat(now[1]).as("GC threads").isGreaterThan(before[1]);
+        assertThat(now[0] + now[1]).isLessThanOrEqualTo(ProcCpu.seconds(pid));
+        assertThat(ProcCpu.jvmServiceSeconds(-5)).isNull();
+    }
+
+    @Test
     void summaryOfARunFolder(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("sim-stats.properties"), """
                 simulation=ThroughputSimulation
@@ -37,6 +60,12 @@ class HarnessTest {
                 p99_ms=20
                 max_ms=40
                 gateway_cpu_ms_per_session=6.000
+                gateway_cpu_s=3600.000
+                gateway_jit_cpu_ms_per_session=0.750
+                gateway_gc_cpu_ms_per_session=0.125
+                loadgen_cpu_ms_per_session=2.000
+                loadgen_jit_cpu_ms_per_session=0.500
+                loadgen_gc_cpu_ms_per_session=0.010
                 sql_per_session=6.000
                 wal_sync_per_session=2.500
                 wal_write_per_session=2.600
@@ -57,6 +86,8 @@ class HarnessTest {
         assertThat(code).as(text).isZero();
         assertThat(text).contains("sessions/s                             10.000", "3 / 9 / 20 / 40 ms",
                 "0 of 2401", "130 MB used before a GC",
+                "6.000 ms (total 3600.000 s; of which JIT compilers 0.750 ms, GC 0.125 ms)",
+                "2.000 ms (of which JIT compilers 0.500 ms, GC 0.010 ms)",
                 "2.500 flushes to disk, 2.600 writes, 4.125 KB in 31.000 records; 3.000 commits", "peak 300 MB".replace("peak ", ""));
         assertThat(dir.resolve("summary.txt")).exists();
 

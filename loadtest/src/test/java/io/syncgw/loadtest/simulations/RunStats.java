@@ -48,6 +48,8 @@ final class RunStats {
     private final long pgPid = Long.getLong("syncgw.pgPid", -1L);
     private double gatewayCpu0 = -1;
     private double pgCpu0 = -1;
+    private double[] gatewayService0;
+    private double[] ownService0;
     private double[] machine0;
     private final StringBuilder measurement = new StringBuilder();
     private volatile Map<String, Long> wal0 = Map.of();
@@ -73,6 +75,8 @@ final class RunStats {
         }
         gatewayCpu0 = gatewayPid > 0 ? ProcCpu.seconds(gatewayPid) : -1;
         pgCpu0 = pgPid > 0 ? ProcCpu.postgresSeconds(pgPid) : -1;
+        gatewayService0 = gatewayPid > 0 ? ProcCpu.jvmServiceSeconds(gatewayPid) : null;
+        ownService0 = ProcCpu.jvmServiceSeconds(ProcessHandle.current().pid());
         cpuAtStart = processCpuNanos();
         machine0 = ProcCpu.machineSeconds();
         write("measure-start", "at=" + System.currentTimeMillis() + "\n");
@@ -101,9 +105,11 @@ final class RunStats {
         }
         m.append("loadgen_cpu_s=").append(fmt(own)).append('\n');
         m.append("loadgen_cpu_ms_per_session=").append(fmt(done > 0 ? own * 1000 / done : 0)).append('\n');
+        serviceShares(m, "loadgen", ownService0, ProcCpu.jvmServiceSeconds(ProcessHandle.current().pid()), done);
         if (gw >= 0) {
             m.append("gateway_cpu_s=").append(fmt(gw)).append('\n');
             m.append("gateway_cpu_ms_per_session=").append(fmt(done > 0 ? gw * 1000 / done : 0)).append('\n');
+            serviceShares(m, "gateway", gatewayService0, ProcCpu.jvmServiceSeconds(gatewayPid), done);
             m.append("gateway_rss_end_mb=").append(ProcCpu.rssBytes(gatewayPid) >> 20).append('\n');
         }
         if (pg >= 0) {
@@ -162,6 +168,18 @@ final class RunStats {
             }
         }
         write("measure-end", "at=" + System.currentTimeMillis() + "\n");
+    }
+
+    /**
+     * The JVM's own work in the window, per session: the JIT compilers (still busy when the warm-up was too short
+     * for the code the measured phase runs) and the garbage collector.
+     */
+    private static void serviceShares(StringBuilder m, String who, double[] start, double[] end, long done) {
+        if (start == null || end == null || done <= 0) {
+            return;
+        }
+        m.append(who).append("_jit_cpu_ms_per_session=").append(fmt((end[0] - start[0]) * 1000 / done)).append('\n');
+        m.append(who).append("_gc_cpu_ms_per_session=").append(fmt((end[1] - start[1]) * 1000 / done)).append('\n');
     }
 
     /** A session of the measured phase starts. */

@@ -6,6 +6,7 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryMetadata;
 import io.syncgw.engine.auth.PasswordHasher;
+import io.syncgw.engine.port.ItemFilter;
 import io.syncgw.engine.port.Registration;
 import io.syncgw.engine.port.WriteBatch;
 import io.syncgw.persistence.Connections;
@@ -18,6 +19,7 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +58,15 @@ class WriteBatchPlansIT {
                 select $1, $2, 'text/vcard', 'BEGIN:VCARD\r\nFN:Contact ' || g || '\r\nEND:VCARD\r\n', 'k' || g,
                        md5(g::text)
                 from generate_series(1, $3) g""", acc, CONTACTS, MAPPED);
+        // the account is one of many, as on a real node: the table holds ten times its items (no plan can take the
+        // whole table for the account's part of it)
+        long others = new AccountAdmin(db.connectionFactory(), new PasswordHasher(1_000)).add("others", "secret")
+                .block(T);
+        sql("""
+                insert into item (account_id, datastore, content_type, content, twin_key, content_hash)
+                select $1, $2, 'text/vcard', 'BEGIN:VCARD\r\nFN:Other ' || g || '\r\nEND:VCARD\r\n', 'o' || g,
+                       md5(g::text)
+                from generate_series(1, $3) g""", others, CONTACTS, 10 * MAPPED);
         for (long dev : List.of(a, b)) {
             sql("""
                     insert into item_map (device_id, item_id, datastore, luid, known_seq)
@@ -84,39 +95,56 @@ class WriteBatchPlansIT {
         Connections.withConnection(db.connectionFactory(), c -> Sql.update(c, statement, args)).block(T);
     }
 
+    /**
+     * The functions every session calls run their statements with generic plans, made once per connection: the
+     * write batch (V12), the pending-changes read and the lookups (V18; planned at every call, the lookups cost
+     * five times their run).
+     */
     @Test
-    void theWriteBatchRunsWithGenericPlans() {
-        List<String> config = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c,
-                "select unnest(proconfig) as setting from pg_proc where proname = 'syncgw_write_batch'",
-                row -> Sql.getText(row, "setting")).collectList()).block(T);
-        assertThat(config).containsExactly("plan_cache_mode=force_generic_plan");
+    void theSessionsFunctionsRunWithGenericPlans() {
+        List<String> config = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c, """
+                select p.proname || ' ' || s.setting as setting from pg_proc p, unnest(p.proconfig) s(setting)
+                where p.proname like 'syncgw%' order by 1""", row -> Sql.getText(row, "setting")).collectList())
+                .block(T);
+        assertThat(config).contains("syncgw_write_batch plan_cache_mode=force_generic_plan",
+                "syncgw_pending_changes plan_cache_mode=force_generic_plan",
+                "syncgw_lookup_items plan_cache_mode=force_generic_plan",
+                "syncgw_lookup_session plan_cache_mode=force_generic_plan");
     }
 
     /**
-     * The account lookup is a SQL function (V16) so that the driver has a short text to tokenize; the planner inlines
-     * it (STABLE, not STRICT, no SET option), so PostgreSQL plans the query itself: its joins by key, not a function
-     * scan planned apart from the call. And it still finds the account and the device.
+     * The account lookup, with and without the nonce's rotation, finds the account and the device; the item lookup of
+     * 10 LUIDs and 5 twin keys goes by key (the control reads whole tables).
      */
     @Test
-    void theLookupFunctionsAreInlinedIntoTheStatementsThatCallThem() {
-        List<String> plan = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c,
-                "explain select * from syncgw_lookup_account($1::text, $2::text)",
-                row -> Sql.getText(row, "QUERY PLAN"), "plans", "a").collectList()).block(T);
-        assertThat(String.join("\n", plan)).doesNotContain("Function Scan").contains("account");
-        List<Long> found = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c, StoreSql.LOOKUP_ACCOUNT,
-                row -> Sql.getLong(row, "device_id"), "plans", "a").collectList()).block(T);
-        assertThat(found).containsExactly(a);
-        // the item lookup too
-        List<String> items = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c,
-                "explain " + StoreSql.LOOKUP_ITEMS, row -> Sql.getText(row, "QUERY PLAN"), acc, a, CONTACTS,
-                "{l1}", "{k1}", "{}", "{}").collectList()).block(T);
-        assertThat(String.join("\n", items)).doesNotContain("Function Scan on syncgw_lookup_items")
-                .contains("Index Scan using item_map_luid").contains("item_live_twin");
-        // and so it is under the nonce's update (a data-modifying WITH around the call)
-        List<String> rotating = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c,
-                "explain " + StoreSql.LOOKUP_ACCOUNT_ROTATING_NONCE, row -> Sql.getText(row, "QUERY PLAN"),
-                "plans", "a", "next", new byte[16]).collectList()).block(T);
-        assertThat(String.join("\n", rotating)).doesNotContain("Function Scan").contains("Update on device");
+    void theLookupsGoByKey() {
+        assertThat(store.lookupAccount("plans", "a").block(T).device().id()).isEqualTo(a);
+        assertThat(store.lookupAccount("plans", "b", "bmV4dA==", new byte[16]).block(T).device().id()).isEqualTo(b);
+        List<String> luids = seeded.subList(500, 510).stream().map(id -> "l" + id).toList();
+        List<String> twins = List.of("k1", "k2", "k3", "new1", "new2");
+        Map<String, Long> read = rowsRead(s -> s.lookupItems(acc, a, CONTACTS, luids, twins, Map.of())
+                .doOnNext(facts -> assertThat(facts.byLuid()).hasSize(10)), a, false);
+        assertThat(read.get("item_map")).as("item_map rows read: %s", read).isLessThan(100);
+        assertThat(read.get("item")).as("item rows read: %s", read).isLessThan(100);
+        Map<String, Long> control = rowsRead(s -> s.lookupItems(acc, a, CONTACTS, luids, twins, Map.of()), a, true);
+        assertThat(control.get("item_map") + control.get("item")).as("control: %s", control)
+                .isGreaterThanOrEqualTo((long) MAPPED);
+    }
+
+    /**
+     * A device that has everything: the pending-changes read goes from its mark (set by the first read) to the items
+     * changed since, by index, not through the datastore's items.
+     */
+    @Test
+    void thePendingChangesReadGoesFromTheMark() {
+        assertThat(store.pendingChanges(acc, b, CONTACTS, ItemFilter.NONE, 1_000).block(T)).isEmpty();
+        Map<String, Long> read = rowsRead(s -> s.pendingChanges(acc, b, CONTACTS, ItemFilter.NONE, 1_000)
+                .doOnNext(changes -> assertThat(changes).isEmpty()), b, false);
+        assertThat(read.get("item_map")).as("item_map rows read: %s", read).isLessThan(100);
+        assertThat(read.get("item")).as("item rows read: %s", read).isLessThan(100);
+        Map<String, Long> control = rowsRead(s -> s.pendingChanges(acc, b, CONTACTS, ItemFilter.NONE, 1_000), b,
+                true);
+        assertThat(control.get("item")).as("control: %s", control).isGreaterThanOrEqualTo((long) MAPPED);
     }
 
     /** Five new contacts, five edited, three deleted, three mapped anew and two unmapped: a standard session. */
@@ -183,6 +211,12 @@ class WriteBatchPlansIT {
      * disabled, so the plans read whole tables.
      */
     private static Map<String, Long> rowsRead(WriteBatch batch, boolean control) {
+        return rowsRead(s -> s.write(batch), batch.deviceId(), control);
+    }
+
+    /** {@link #rowsRead(WriteBatch, boolean)} of any work of the store for device {@code deviceId}. */
+    private static Map<String, Long> rowsRead(Function<R2dbcSyncStore, Mono<?>> work, long deviceId,
+                                              boolean control) {
         return Mono.usingWhen(db.connectionFactory().create(), c -> {
             R2dbcSyncStore onThisConnection = new R2dbcSyncStore(new ThisConnection(c));
             Mono<Long> setUp = control
@@ -196,11 +230,11 @@ class WriteBatchPlansIT {
                     .then(Mono.from(c.beginTransaction()))
                     .then(setUp)
                     .then(counts(c))
-                    .flatMap(before -> onThisConnection.write(batch)
+                    .flatMap(before -> work.apply(onThisConnection)
                             .then(counts(c))
                             .flatMap(after -> Sql.query(c,
                                     "select count(*) as n from item_map where device_id = $1",
-                                    row -> Sql.getLong(row, "n"), batch.deviceId()).next()
+                                    row -> Sql.getLong(row, "n"), deviceId).next()
                                     .map(mapped -> Map.of("item", after.get("item") - before.get("item"),
                                             "item_map", after.get("item_map") - before.get("item_map"),
                                             "mapped after", mapped))))
