@@ -1,14 +1,16 @@
--- Every session's lookups planned once per connection, not at every call. Under plan_cache_mode = auto PostgreSQL
--- kept making custom plans for them (a custom plan of a statement over an array parameter knows the array and looks
--- cheaper than the generic one, as V12 found for the write batch): perf of a standard load run showed 9 % of
--- PostgreSQL's CPU in the planner, most of it for three statements whose plans never change — the pending-changes
--- query (3.5 %), and at the top level the item lookup and the account lookup with the nonce's rotation (3.8 %), each
--- planned in 0.5-0.8 ms to run in 0.1 ms (loadtest/RESULTS.md, twelfth round).
+-- The pending-changes read and the item lookup planned once per connection, not at every call. Under plan_cache_mode
+-- = auto PostgreSQL kept making custom plans for them (a custom plan of a statement over an array parameter knows the
+-- array and looks cheaper than the generic one, as V12 found for the write batch): perf of a standard load run showed
+-- 9 % of PostgreSQL's CPU in the planner, 3.5 % for the pending-changes query and 3.8 % at the top level, mostly the
+-- item lookup (inlined, it is planned with the statement that calls it: 0.6-0.8 ms to plan, 0.1 ms to run)
+-- (loadtest/RESULTS.md, twelfth round).
 --
 -- A statement at the top level is planned with the connection's setting, and a SQL function with a SET option is no
--- longer inlined, so the two lookups become PL/pgSQL functions with the setting, as the write batch is (V12): the
--- statement the gateway sends is a function scan, cheap to plan, and the query inside keeps its generic plan. The
--- queries are unchanged; WriteBatchPlansIT checks the settings and that the generic plans go by key.
+-- longer inlined, so the item lookup becomes a PL/pgSQL function with the setting, as the write batch is (V12): the
+-- statement the gateway sends is a function scan, cheap to plan, and the query inside keeps its generic plan. Not the
+-- account lookup: PostgreSQL settles on a generic plan for it by itself, and wrapped in PL/pgSQL it cost 0.16 ms more
+-- a call (tried in the same round). The queries are unchanged; WriteBatchPlansIT checks the settings and that the
+-- generic plans go by key.
 
 alter function syncgw_pending_changes(bigint, bigint, text, text[], text[], timestamptz, timestamptz, bigint)
     set plan_cache_mode = force_generic_plan;
@@ -36,40 +38,5 @@ begin
     from item i
     where i.account_id = p_acc and i.datastore = p_datastore and not i.deleted and i.twin_key = any(p_twin_keys)
       and not exists (select 1 from item_map m where m.device_id = p_dev and m.item_id = i.id);
-end
-$$;
-
--- The account lookup of a session's first message (StoreSql.LOOKUP_ACCOUNT and LOOKUP_ACCOUNT_ROTATING_NONCE, whose
--- comments say what they return and do). With p_next_nonce and p_response, the device's nonce becomes p_next_nonce when
--- the device is active and p_response is the MD5 digest of the account's md5_digest, ':' and the device's current
--- nonce (base64-decoded); nonce_rotated says whether it did. The digest is computed here and in Md5Auth.expected: a
--- change of it goes in both (R2dbcSyncStoreIT checks they agree). The lookup reads the statement's snapshot, from
--- before the update. syncgw_lookup_account (V16) stays: inlined into both queries here.
-create function syncgw_lookup_session(p_login text, p_device_uri text, p_next_nonce text, p_response bytea)
-returns table (id bigint, login text, password_hash text, md5_digest text, password_sealed text, device_id bigint,
-               slot int, nonce text, devinf_hash text, active boolean, name text, datastores text[], direction text,
-               contact_categories text[], exclude_categories text[], calendar_past_days int,
-               calendar_future_days int, conflict_policy text, deletes_propagate boolean, next_sync text,
-               anchor_stores text[], anchor_client_next text[], anchor_client_prev text[],
-               anchor_server_next text[], resuming boolean, nonce_rotated boolean)
-language plpgsql
-set plan_cache_mode = force_generic_plan as $$
-#variable_conflict use_column
-begin
-    if p_next_nonce is null or p_response is null then
-        return query select l.*, false from syncgw_lookup_account(p_login, p_device_uri) l;
-        return;
-    end if;
-    return query
-    with rotated as (
-        update device d set nonce = p_next_nonce, last_seen = now() from account a
-        where a.login = p_login and d.account_id = a.id and d.device_uri = p_device_uri and d.active
-          and case when d.nonce ~ '^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$'
-              then decode(md5(convert_to(a.md5_digest || ':', 'UTF8') || decode(d.nonce, 'base64')), 'hex')
-                   = p_response
-              else false end
-        returning d.id)
-    select l.*, exists (select from rotated)
-    from syncgw_lookup_account(p_login, p_device_uri) l;
 end
 $$;

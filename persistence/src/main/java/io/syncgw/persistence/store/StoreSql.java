@@ -25,24 +25,31 @@ final class StoreSql {
     /**
      * The account, the device if known, and the device's anchors (parallel arrays, null when it has none) unless a
      * checkpoint of it is to be resumed ({@code resuming}: then {@link #LOAD_ANCHORS} reads them with the checkpoint).
-     * The query is the function {@code syncgw_lookup_account} (V16), called by {@code syncgw_lookup_session} (V18),
-     * which runs it with a generic plan made once per connection (planned at every call, it cost five times its run):
-     * the driver tokenizes a statement's text at every execution, and PostgreSQL plans a top-level statement with the
-     * connection's settings. It returns the policy columns of {@link #DEVICE_POLICY_COLUMNS} too.
+     * The query is the function {@code syncgw_lookup_account} (V16; inlined by the planner): the driver tokenizes a
+     * statement's text at every execution. It returns the policy columns of {@link #DEVICE_POLICY_COLUMNS} too.
      */
-    static final String LOOKUP_ACCOUNT = "select * from syncgw_lookup_session($1::text, $2::text, null, null)";
+    static final String LOOKUP_ACCOUNT = "select * from syncgw_lookup_account($1::text, $2::text)";
 
     /**
      * {@link #LOOKUP_ACCOUNT} that stores $3 as the device's next MD5 nonce when $4 is the right SyncML 1.1 digest
      * ({@code Md5Auth.expected}: MD5 of the account's MD5 secret, ':' and the stored nonce's bytes) and the device is
      * active ({@code nonce_rotated}): wrong credentials write nothing. The lookup reads the snapshot the statement
      * started with, so it returns the nonce before. One statement instead of the lookup and, after it, an update of
-     * the device (a data-modifying WITH in {@code syncgw_lookup_session}). Only a nonce in strict, padded base64
+     * the device; a data-modifying WITH cannot be inside the inlined function. Only a nonce in strict, padded base64
      * is decoded (PostgreSQL's decoding would raise an error on another, or read it otherwise than Java): any other
      * is not rotated here, and the engine writes the next nonce itself.
      */
-    static final String LOOKUP_ACCOUNT_ROTATING_NONCE =
-            "select * from syncgw_lookup_session($1::text, $2::text, $3::text, $4::bytea)";
+    static final String LOOKUP_ACCOUNT_ROTATING_NONCE = """
+            with rotated as (
+                update device d set nonce = $3, last_seen = now() from account a
+                where a.login = $1 and d.account_id = a.id and d.device_uri = $2 and d.active
+                  and case when d.nonce ~ '^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$'
+                      then decode(md5(convert_to(a.md5_digest || ':', 'UTF8') || decode(d.nonce, 'base64')), 'hex')
+                           = $4::bytea
+                      else false end
+                returning d.id)
+            select l.*, exists (select from rotated) as nonce_rotated
+            from syncgw_lookup_account($1::text, $2::text) l""";
 
     /**
      * Serialises registrations of one account (run first, in the same transaction as the device insert) so that the
@@ -90,8 +97,9 @@ final class StoreSql {
     /**
      * Kind 'M': the device's mappings by LUID, with the live item's content type and content when $6/$7 (LUIDs and
      * content hashes, pairwise) name the LUID with a hash other than the item's (a merge base); kind 'T': live items
-     * by twin key the device does not map. The query is the function {@code syncgw_lookup_items} (V17; since V18 in
-     * PL/pgSQL with a generic plan made once per connection), for the reasons of {@link #LOOKUP_ACCOUNT}.
+     * by twin key the device does not map. The query is the function {@code syncgw_lookup_items} (V17), for the reason
+     * of {@link #LOOKUP_ACCOUNT}; since V18 in PL/pgSQL with a generic plan made once per connection: inlined, it
+     * was planned at every call (PostgreSQL keeps custom plans for it), which cost five times its run.
      */
     static final String LOOKUP_ITEMS = """
             select * from syncgw_lookup_items($1, $2, $3::text, $4::text[], $5::text[], $6::text[], $7::text[])
