@@ -71,7 +71,8 @@ public final class ProcCpu {
     /**
      * CPU seconds (user + system) of the threads of JVM {@code pid} by kind, from {@code /proc/PID/task/TID/}:
      * {JIT compilers (C1 and C2), garbage collector}, or null when unreadable. Thread names are the kernel's
-     * (the first 15 characters): "C2 CompilerThre", "GC Thread#0", "G1 Conc#0" and the like.
+     * (the first 15 characters): "C2 CompilerThre", "GC Thread#0", "G1 Conc#0" and the like. The serial collector
+     * (what a JVM picks on one core or under 2 GB) collects on the VM thread: its time counts as neither.
      */
     public static double[] jvmServiceSeconds(long pid) {
         double jit = 0;

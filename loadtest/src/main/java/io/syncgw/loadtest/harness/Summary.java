@@ -67,9 +67,9 @@ public final class Summary {
                 + opt(sim, "gateway_cpu_s", " s") + jvmService(sim, "gateway") + ")");
         line(out, "PostgreSQL CPU per session", opt(sim, "postgres_cpu_ms_per_session", " ms") + " (total "
                 + opt(sim, "postgres_cpu_s", " s") + ")");
+        String loadgenService = jvmService(sim, "loadgen");
         line(out, "load generator CPU per session", opt(sim, "loadgen_cpu_ms_per_session", " ms")
-                + (sim.getProperty("loadgen_jit_cpu_ms_per_session") == null ? ""
-                        : " (" + jvmService(sim, "loadgen").substring(2) + ")"));
+                + (loadgenService.isEmpty() ? "" : " (" + loadgenService.substring(2) + ")"));
         line(out, "machine CPU busy (2 cores)", opt(sim, "machine_busy_share", "") + " of all cores; other "
                 + "processes used " + opt(sim, "others_cpu_s", " CPU s") + " in the window");
         line(out, "SQL statements per session", opt(sim, "sql_per_session", "") + " (without BEGIN/COMMIT: "
