@@ -455,6 +455,19 @@ public final class SessionMachine {
         if (s.anchors == null && hasSyncAlert(w.msg)) {
             return new Effect.LoadAnchors(s.device.id());
         }
+        if (!w.alertsHandled && s.stage == Stage.INIT && w.msg.commands().stream().anyMatch(c -> c instanceof Sync)) {
+            // Sync without separate initialization (package 1 with the client's modifications, SyncML Sync Protocol
+            // 1.1; as few as two messages for a sync without changes): the Alerts set up the datastores' sessions
+            // first, so that the item facts are looked up for the modes agreed
+            for (Command c : w.msg.commands()) {
+                if (c instanceof Alert a) {
+                    handleAlert(s, a);
+                }
+            }
+            w.alertsHandled = true;
+            w.refusesSyncs = s.stores.values().stream().anyMatch(st -> st.mode.clientSendsAll()
+                    && st.requested != AlertCode.SLOW_SYNC && st.requested != AlertCode.REFRESH_FROM_CLIENT);
+        }
         Effect lookup = nextLookup(s);
         if (lookup != null) {
             return lookup;
@@ -547,7 +560,7 @@ public final class SessionMachine {
     private Effect nextLookup(SessionState s) {
         Work w = s.work;
         for (Command c : w.msg.commands()) {
-            if (!(c instanceof Sync sync)) {
+            if (!(c instanceof Sync sync) || w.refusesSyncs) {
                 continue;
             }
             StoreSession st = storeFor(s, sync.targetUri());
@@ -756,7 +769,7 @@ public final class SessionMachine {
     /** The client's message was final: move through the package sequence. */
     private void packageEnded(SessionState s) {
         Work w = s.work;
-        boolean hadSync = w.msg.commands().stream().anyMatch(c -> c instanceof Sync);
+        boolean hadSync = !w.refusesSyncs && w.msg.commands().stream().anyMatch(c -> c instanceof Sync);
         if (s.stage == Stage.CLIENT_SYNC || s.stage == Stage.INIT && hadSync) {
             for (SessionState.PartialItem p : List.copyOf(s.partials.values())) {
                 noEndOfData(s, p); // the package ended without the object's last chunk
@@ -814,7 +827,9 @@ public final class SessionMachine {
 
         @Override
         public Void visitAlert(Alert a) {
-            handleAlert(s, a);
+            if (!w.alertsHandled) {
+                handleAlert(s, a);
+            }
             return null;
         }
 
@@ -1082,6 +1097,7 @@ public final class SessionMachine {
         StoreSession st = new StoreSession(ds.get(), item.sourceUri(), item.targetUri(), n.mode(), clientNext,
                 stored == null ? null : stored.serverNext(), serverNext);
         st.clientLast = clientLast;
+        st.requested = code;
         st.appliesClientChanges = dm.appliesClientChanges();
         st.serverSendsChanges = dm.serverSendsChanges();
         s.stores.put(st.id(), st);
@@ -1127,6 +1143,21 @@ public final class SessionMachine {
         StoreSession st = storeFor(s, sync.targetUri());
         List<String> targets = sync.targetUri() == null ? List.of() : List.of(sync.targetUri());
         List<String> sources = sync.sourceUri() == null ? List.of() : List.of(sync.sourceUri());
+        if (w.refusesSyncs) {
+            // changes sent with the Alert where the server needs everything (a slow sync after an anchor mismatch):
+            // nothing of them is applied; the client sends its slow sync as package 3
+            if (!sync.noResp()) {
+                s.outbox.add(status(w.msg, sync, targets, sources, StatusCode.REFRESH_REQUIRED));
+            }
+            for (Command c : flatten(sync.commands())) {
+                if (!noResp(c)) {
+                    s.outbox.add(status(w.msg, c, List.of(), c instanceof ItemCommand ic ? ic.items().stream()
+                            .map(SessionMachine::luidOf).filter(java.util.Objects::nonNull).toList() : List.of(),
+                            StatusCode.REFRESH_REQUIRED));
+                }
+            }
+            return;
+        }
         int syncStatus = st == null ? StatusCode.NOT_FOUND : StatusCode.OK;
         if (!sync.noResp()) {
             s.outbox.add(status(w.msg, sync, targets, sources, syncStatus));

@@ -44,6 +44,8 @@ final class StoreSession {
     String receivedType;
     /** A server item larger than one message, being sent in chunks (MoreData); null when none. */
     OutgoingObject partialOut;
+    /** The Alert code the client asked with. */
+    int requested;
     /** For the session's log line: how the mode was agreed, the client's items accepted and the server's sent. */
     String agreement = "";
     int itemsIn;

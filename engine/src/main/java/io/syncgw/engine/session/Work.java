@@ -24,6 +24,16 @@ final class Work {
     final Map<String, ItemFacts> facts = new HashMap<>();
     /** Status drafts of item writes, by item id, to turn into 419 when the write meets a concurrent change. */
     final Map<Long, List<StatusDraft>> writeStatuses = new HashMap<>();
+    /**
+     * Sync without separate initialization (Alerts and Syncs in package 1): the Alerts were handled before the item
+     * facts were looked up, so that the lookups know the datastores' modes.
+     */
+    boolean alertsHandled;
+    /**
+     * The Syncs of this package 1 are refused (508): the server turned a datastore's sync into one where the client
+     * sends everything, and the changes sent with the Alert are not that. The client sends package 3 next.
+     */
+    boolean refusesSyncs;
     /** This message ends the client's modifications: prepare the server's package. */
     boolean serverPackageStarts;
     /** This message ends the session: anchors are committed with its writes. */

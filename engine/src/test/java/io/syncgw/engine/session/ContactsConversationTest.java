@@ -393,6 +393,99 @@ class ContactsConversationTest {
         assertThat(store.liveItems("alice", "contacts")).hasSize(4);
     }
 
+    /**
+     * Sync without separate initialization: a device that sends its changes with the Alert gets the server's Sync in
+     * the answer to package 1, so a two-way session with nothing changed is two messages, and it writes once (its
+     * anchors). The anchors it completes with are the ones its next session, in either flow, is checked against.
+     */
+    @Test
+    void aTwoWaySessionWithoutSeparateInitializationIsTwoMessages() {
+        TestClient a = withCards(client("dev-a"), 3);
+        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
+        a.combinedInit = true;
+        int writes = store.writeCount();
+        TestClient.Result idle = sync(a, AlertCode.TWO_WAY);
+        assertThat(idle.completed).isTrue();
+        assertThat(idle.alertStatus).isEqualTo(200);
+        assertThat(idle.serverMode).isEqualTo(AlertCode.TWO_WAY);
+        assertThat(idle.messagesSent).isEqualTo(2);
+        assertThat(idle.replies.get(0).fin()).as("packages 2 and 4 in one final message").isTrue();
+        assertThat(store.writeCount() - writes).as("the anchor commit only").isEqualTo(1);
+        assertThat(sync(a, AlertCode.TWO_WAY).alertStatus).as("anchors committed").isEqualTo(200);
+        a.combinedInit = false;
+        TestClient.Result separate = sync(a, AlertCode.TWO_WAY);
+        assertThat(separate.alertStatus).isEqualTo(200);
+        assertThat(separate.messagesSent).isEqualTo(4);
+    }
+
+    /**
+     * Changes both ways without separate initialization: the device's Add, Replace and Delete in package 1 are
+     * applied, the other device's card comes back in the same answer (not the device's own), and the other device
+     * gets all of them in its next session.
+     */
+    @Test
+    void changesTravelBothWaysWithoutSeparateInitialization() {
+        TestClient a = withCards(client("dev-a"), 3);
+        TestClient b = client("dev-b");
+        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
+        assertThat(sync(b, AlertCode.SLOW_SYNC).receivedAdds).isEqualTo(3);
+        b.addLocal("b-new.vcf", Cards.v30(50, 1));
+        assertThat(sync(b, AlertCode.TWO_WAY).completed).isTrue();
+
+        a.combinedInit = true;
+        a.addLocal("a-new.vcf", Cards.v30(60, 1));
+        a.modifyLocal("gen-1.vcf", Cards.v30(1, 2));
+        a.deleteLocal("gen-2.vcf");
+        TestClient.Result r = sync(a, AlertCode.TWO_WAY);
+        assertThat(r.completed).isTrue();
+        assertThat(r.messagesSent).as("package 1+3, then package 5 with the Map").isEqualTo(2);
+        assertThat(r.statusesForMyChanges).hasSize(3).allMatch(code -> code == 200 || code == 201);
+        assertThat(r.receivedAdds).as("B's new card, not its own").isEqualTo(1);
+        assertThat(store.liveItems("alice", "contacts")).hasSize(4);
+        assertThat(a.items).hasSize(4);
+
+        TestClient.Result other = sync(b, AlertCode.TWO_WAY);
+        assertThat(other.receivedAdds).isEqualTo(1);
+        assertThat(other.receivedReplaces).isEqualTo(1);
+        assertThat(other.receivedDeletes).isEqualTo(1);
+        assertThat(b.items.values()).containsExactlyInAnyOrderElementsOf(a.items.values());
+        assertThat(sync(a, AlertCode.TWO_WAY).receivedAdds + sync(a, AlertCode.TWO_WAY).receivedReplaces)
+                .as("nothing owed twice").isZero();
+    }
+
+    /**
+     * A device that sends its changes with the Alert while the server needs a slow sync (its anchor is not the one
+     * the server has: a phone restored from a backup) gets 508 for them, nothing of them applied, and no server Sync
+     * yet; it then sends everything as package 3 and the slow sync matches instead of duplicating.
+     */
+    @Test
+    void changesSentWithTheAlertAreRefusedWhenTheServerNeedsASlowSync() {
+        TestClient a = withCards(client("dev-a"), 3);
+        TestClient b = client("dev-b");
+        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
+        assertThat(sync(b, AlertCode.SLOW_SYNC).receivedAdds).isEqualTo(3);
+        a.combinedInit = true;
+        a.addLocal("a-new.vcf", Cards.v30(60, 1));
+        a.modifyLocal("gen-1.vcf", Cards.v30(1, 2));
+        a.staleAnchor();
+        TestClient.Result r = sync(a, AlertCode.TWO_WAY);
+        assertThat(r.alertStatus).isEqualTo(508);
+        assertThat(r.serverMode).isEqualTo(AlertCode.SLOW_SYNC);
+        SyncMessage first = r.replies.get(0);
+        assertThat(first.commands()).noneMatch(c -> c instanceof io.syncgw.codec.model.Sync);
+        assertThat(first.commands()).filteredOn(c -> c instanceof Status st && !st.cmd().equals("SyncHdr")
+                        && !st.cmd().equals("Alert") && !st.cmd().equals("Put") && !st.cmd().equals("Get"))
+                .hasSize(3).allMatch(c -> ((Status) c).code() == 508);
+        assertThat(r.completed).isTrue();
+        assertThat(r.messagesSent).isGreaterThan(2);
+        assertThat(store.liveItems("alice", "contacts")).as("matched, not duplicated").hasSize(4);
+        assertThat(a.items).hasSize(4);
+        TestClient.Result other = sync(b, AlertCode.TWO_WAY);
+        assertThat(other.receivedAdds).isEqualTo(1);
+        assertThat(other.receivedReplaces).isEqualTo(1);
+        assertThat(b.items.values()).containsExactlyInAnyOrderElementsOf(a.items.values());
+    }
+
     /** A basic login makes no digest with the stored nonce: it is offered again, unused, and nothing is written. */
     @Test
     void aBasicLoginOffersTheUnusedNonceAgainWithoutWritingIt() {

@@ -84,6 +84,13 @@ public final class TestClient {
     public List<String> extraTargets = List.of();
     /** Send device information in package 1 (as SyncEvolution does), or wait to be asked. */
     public boolean sendDevInf = true;
+    /**
+     * Sync without separate initialization: a session that continues a two-way sync (the client has an anchor) sends
+     * its changes with the Alert in package 1, and takes the server's Sync from the answer; package 6 is not
+     * acknowledged. A two-way session without changes on either side is then two messages (SyncML Sync Protocol
+     * 1.1; 3GPP TS 27.103 §5.1.1: "as few as two messages").
+     */
+    public boolean combinedInit;
 
     /** The device's data: LUID → vCard. */
     public final Map<String, String> items = new LinkedHashMap<>();
@@ -130,6 +137,11 @@ public final class TestClient {
     }
 
     // --- one session
+
+    /** Keeps an anchor the server never saw, as a device restored from an old backup. */
+    public void staleAnchor() {
+        lastAnchor = "stale-" + deviceUri;
+    }
 
     /** What one session did, seen from the client. */
     public static final class Result {
@@ -220,6 +232,12 @@ public final class TestClient {
                     Location.of("./" + extra), null, null, Meta.EMPTY.withAnchor(new Anchor(null, next)), null,
                     false))));
         }
+        boolean combined = combinedInit && mode == AlertCode.TWO_WAY && lastAnchor != null && !suspended;
+        if (combined) {
+            List<Command> changes = new ArrayList<>(changedItems());
+            pkg1.add(new Sync("0", false, null, Location.of(targetUri), Location.of(sourceUri), Meta.EMPTY,
+                    changes.size(), changes));
+        }
         SyncMessage reply = send(session, r, header(sessionId, msgId++, true), pkg1, true);
         r.headerStatus = headerStatus(reply);
         if (!io.syncgw.codec.model.StatusCode.isSuccess(r.headerStatus)) {
@@ -243,6 +261,11 @@ public final class TestClient {
         if (r.serverMode == 0) {
             return r;
         }
+        if (combined && reply.commands().stream().anyMatch(c -> c instanceof Sync)) {
+            collectStatuses(reply, r);
+            return serverPackage(session, r, reply, sessionId, msgId, next, false);
+        }
+        // the server did not take the changes with the Alert (508: it wants a slow sync): package 3 as usual
         boolean slow = r.serverMode == AlertCode.SLOW_SYNC || r.serverMode == AlertCode.REFRESH_FROM_CLIENT;
         boolean resumedHere = resuming && r.alertStatus == 200;
         if (!resumedHere) {
@@ -269,18 +292,7 @@ public final class TestClient {
                             List.of(Item.withSource(e.getKey(), ItemData.text(e.getValue())))));
                 }
             } else {
-                for (String luid : added) {
-                    changes.add(new Add("0", false, null, Meta.ofType(contentType),
-                            List.of(Item.withSource(luid, ItemData.text(items.get(luid))))));
-                }
-                for (String luid : modified) {
-                    changes.add(new Replace("0", false, null, Meta.ofType(contentType),
-                            List.of(Item.withSource(luid, ItemData.text(items.get(luid))))));
-                }
-                for (String luid : deleted) {
-                    changes.add(new Delete("0", false, false, false, null, Meta.ofType(contentType),
-                            List.of(Item.withSource(luid, null))));
-                }
+                changes.addAll(changedItems());
             }
         }
         changes = chunked(changes);
@@ -331,6 +343,33 @@ public final class TestClient {
             }
         } while (true);
 
+        return serverPackage(session, r, reply, sessionId, msgId, next, true);
+    }
+
+    /** The changes since the last completed session, as commands of a two-way Sync. */
+    private List<ItemCommand> changedItems() {
+        List<ItemCommand> changes = new ArrayList<>();
+        for (String luid : added) {
+            changes.add(new Add("0", false, null, Meta.ofType(contentType),
+                    List.of(Item.withSource(luid, ItemData.text(items.get(luid))))));
+        }
+        for (String luid : modified) {
+            changes.add(new Replace("0", false, null, Meta.ofType(contentType),
+                    List.of(Item.withSource(luid, ItemData.text(items.get(luid))))));
+        }
+        for (String luid : deleted) {
+            changes.add(new Delete("0", false, false, false, null, Meta.ofType(contentType),
+                    List.of(Item.withSource(luid, null))));
+        }
+        return changes;
+    }
+
+    /**
+     * Package 4 (the server's changes, in {@code reply} and the messages it continues in) answered by statuses and
+     * Map, package 5, and package 6, acknowledged when {@code acknowledge}.
+     */
+    private Result serverPackage(Transport session, Result r, SyncMessage reply, String sessionId, int msgId,
+                                 String next, boolean acknowledge) {
         // package 4 (server changes, possibly over several messages) answered by statuses and Map; then package 5
         while (true) {
             List<Command> out = new ArrayList<>(applyServerChanges(reply, r));
@@ -344,7 +383,9 @@ public final class TestClient {
         }
         // package 6 received: acknowledge and finish
         r.completed = reply.fin() && headerStatus(reply) == 200;
-        send(session, r, header(sessionId, msgId, false), statusesFor(reply, 200), true);
+        if (acknowledge) {
+            send(session, r, header(sessionId, msgId, false), statusesFor(reply, 200), true);
+        }
         if (r.completed) {
             suspended = false;
             acknowledged.clear();
