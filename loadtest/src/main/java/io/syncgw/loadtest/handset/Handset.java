@@ -29,6 +29,14 @@ public final class Handset {
     public boolean devInfEverySession;
     /** Acknowledges the server's last package with one more message, as SyncEvolution does. */
     public boolean trailingAck = true;
+    /**
+     * Sync without separate initialization: a two-way session of a handset that has synced before sends its changes
+     * with the Alerts in package 1 when they fit in one message, and does not ask for the server's DevInf again (it
+     * keeps it from the first session). With {@link #trailingAck} off, a session without changes on either side is
+     * two exchanges, the issue's idle session. A 508 for the changes (the server wants a slow sync) falls back to
+     * package 3.
+     */
+    public boolean combinedInit;
 
     private final Map<String, LocalStore> stores = new LinkedHashMap<>();
     String nonce = "";

@@ -20,6 +20,7 @@ import io.syncgw.codec.model.Put;
 import io.syncgw.codec.model.Replace;
 import io.syncgw.codec.model.Results;
 import io.syncgw.codec.model.Status;
+import io.syncgw.codec.model.StatusCode;
 import io.syncgw.codec.model.Sync;
 import io.syncgw.codec.model.SyncHeader;
 import io.syncgw.codec.model.SyncMessage;
@@ -54,6 +55,9 @@ import java.util.Map;
  *   MAP          package 5 sent (Final); its answer, package 6, completes the session: anchors and changes commit
  *   ACK          one more message acknowledging package 6 (optional; the server answers it with NoResp)
  * </pre>
+ * With {@link Handset#combinedInit} a two-way session sends package 3 inside package 1 and takes package 4 from the
+ * answer (SyncML Sync Protocol 1.1, sync without separate initialization); when the server answers the changes with
+ * 508 (it turned the sync into a slow one), they are sent again as package 3.
  * A 404 to a datastore's Alert (not served) drops that datastore from the session; a 508 (or the server's own
  * choice) turns it into a slow sync. Anything else unexpected throws {@link ProtocolException}: the session is
  * abandoned, nothing of it is committed on the handset (as a phone would retry the whole sync later).
@@ -81,6 +85,11 @@ public final class SyncRun {
     private Request request;
     private long serverMaxMsgSize = Long.MAX_VALUE;
     private boolean authRetried;
+    /** Package 1 carries the changes (sync without separate initialization). */
+    private boolean combined;
+    /** The server answered the changes sent with package 1 with 508: they go again as package 3. */
+    private boolean combinedRefused;
+    private int combinedItems;
     /** Commands this session sent that expect a status: "msgId/cmdId" -> what it was. */
     private final Map<String, Sent> awaiting = new HashMap<>();
 
@@ -242,8 +251,12 @@ public final class SyncRun {
             m.add(new Put(m.id(), false, null, null, Meta.ofType(DEVINF_TYPE), List.of(new Item(null,
                     Location.of(h.version.devInfUri()), null, null, null, new ItemData.DevInfData(devInf()), false))));
         }
-        m.add(new Get(m.id(), false, null, null, Meta.ofType(DEVINF_TYPE),
-                List.of(Item.withTarget(h.version.devInfUri(), null))));
+        combined = h.combinedInit && h.devInfSent && requestedMode == AlertCode.TWO_WAY
+                && runs.values().stream().allMatch(r -> r.store.lastAnchor != null);
+        if (!combined) {
+            m.add(new Get(m.id(), false, null, null, Meta.ofType(DEVINF_TYPE),
+                    List.of(Item.withTarget(h.version.devInfUri(), null))));
+        }
         for (StoreRun r : runs.values()) {
             LocalStore st = r.store;
             int mode = st.lastAnchor == null ? AlertCode.SLOW_SYNC : requestedMode;
@@ -252,7 +265,45 @@ public final class SyncRun {
                     mode == AlertCode.SLOW_SYNC ? null : st.lastAnchor, r.next)).withMaxObjSize(4_000_000L), null,
                     false))), "Alert", r, null, false);
         }
+        if (combined) {
+            for (StoreRun r : runs.values()) {
+                r.mode = requestedMode;
+                r.queue.clear();
+            }
+            queueChanges();
+            if (fitsOneMessage(m)) {
+                int before = itemsSent;
+                boolean fin = fillSyncs(m);
+                combinedItems = itemsSent - before;
+                if (!fin) {
+                    throw new IllegalStateException("package 1 was measured to hold every change");
+                }
+                return m.build(true);
+            }
+            // more changes than one message holds: package 3 of its own
+            combined = false;
+            for (StoreRun r : runs.values()) {
+                r.mode = 0;
+                r.queue.clear();
+            }
+            m.add(new Get(m.id(), false, null, null, Meta.ofType(DEVINF_TYPE),
+                    List.of(Item.withTarget(h.version.devInfUri(), null))));
+        }
         return m.build(true);
+    }
+
+    /** Whether every queued change fits, whole, in what is left of {@code m}. */
+    private boolean fitsOneMessage(Msg m) {
+        long room = Math.min(h.maxMsgSize, serverMaxMsgSize) - encoder.envelopeSize(m.header, true) - MARGIN
+                - m.size();
+        for (StoreRun r : runs.values()) {
+            room -= encoder.sizeOf(new Sync("99", false, null, Location.of(r.store.serverUri),
+                    Location.of(r.store.localUri), Meta.EMPTY, r.queue.size(), List.of()));
+            for (ItemCommand unit : r.queue) {
+                room -= encoder.sizeOf(renumbered(unit, "999"));
+            }
+        }
+        return room >= 0;
     }
 
     private void afterInit(SyncMessage reply) throws ProtocolException {
@@ -263,6 +314,9 @@ public final class SyncRun {
                 throw new ProtocolException("authentication refused: " + hdr.code());
             }
             authRetried = true; // a stale nonce: log in again with the one just received
+            if (combined) {
+                itemsSent -= combinedItems; // not applied: sent again
+            }
             request = packageOne();
             return;
         }
@@ -279,6 +333,21 @@ public final class SyncRun {
                 }
                 r.mode = a.code();
             }
+        }
+        if (combined && !combinedRefused) {
+            // packages 2 and 4 in one answer: apply the server's changes, answer with statuses and Map (package 5)
+            for (StoreRun r : runs.values()) {
+                if (r.mode != requestedMode) {
+                    throw new ProtocolException("server took the changes sent with package 1 but agreed " + r.mode);
+                }
+            }
+            phase = Phase.SERVER_SYNC;
+            applyServerMessage(reply);
+            return;
+        }
+        if (combinedRefused) {
+            itemsSent -= combinedItems; // refused: they go again in package 3
+            combined = false;
         }
         List<Command> statuses = statusesFor(reply);
         if (!reply.fin()) {
@@ -302,6 +371,14 @@ public final class SyncRun {
 
     private void startClientPackage() {
         phase = Phase.CLIENT_SYNC;
+        for (StoreRun r : runs.values()) {
+            r.queue.clear();
+        }
+        queueChanges();
+    }
+
+    /** Queues each datastore's part of package 3 for the mode agreed (everything in a slow sync). */
+    private void queueChanges() {
         for (StoreRun r : runs.values()) {
             if (!r.active) {
                 continue;
@@ -346,6 +423,11 @@ public final class SyncRun {
     private Request clientMessage(List<Command> statuses) {
         Msg m = new Msg(false);
         m.addAll(statuses);
+        return m.build(fillSyncs(m));
+    }
+
+    /** Adds to {@code m} a Sync per datastore with as many queued changes as fit; true when none is left. */
+    private boolean fillSyncs(Msg m) {
         long limit = Math.min(h.maxMsgSize, serverMaxMsgSize);
         long room = limit - encoder.envelopeSize(m.header, true) - MARGIN - m.size();
         boolean full = false;
@@ -405,8 +487,7 @@ public final class SyncRun {
             }
             room = left;
         }
-        boolean fin = runs.values().stream().allMatch(r -> r.queue.isEmpty());
-        return m.build(fin);
+        return runs.values().stream().allMatch(r -> r.queue.isEmpty());
     }
 
     private static String text(ItemCommand unit) {
@@ -658,6 +739,11 @@ public final class SyncRun {
                 if (code >= 300 && !(code == 404 && st.cmd().equals("Sync"))) {
                     throw new ProtocolException("status " + code + " for " + st.cmd() + " " + st.cmdRef());
                 }
+                continue;
+            }
+            if (combined && code == StatusCode.REFRESH_REQUIRED && phase == Phase.INIT
+                    && !sent.cmd.equals("Alert")) {
+                combinedRefused = true; // the changes sent with package 1 were not applied: package 3 sends them
                 continue;
             }
             switch (sent.cmd) {

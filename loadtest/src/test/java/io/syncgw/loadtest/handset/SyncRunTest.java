@@ -98,6 +98,86 @@ class SyncRunTest {
         assertThat(idle.exchanges()).isEqualTo(4); // package 1, 3, 5 and the acknowledgement of 6
     }
 
+    /**
+     * Sync without separate initialization: package 1 carries the changes and the answer the server's, so an idle
+     * session is two exchanges (the issue's idle row), and changes still travel both ways.
+     */
+    @Test
+    void aHandsetThatCombinesPackagesSyncsIdleInTwoExchanges() throws Exception {
+        Handset a = phone("dev-a", Handset.Auth.MD5, 150_000, WireFormat.XML, true);
+        Handset b = phone("dev-b", Handset.Auth.MD5, 150_000, WireFormat.XML, false);
+        for (int i = 0; i < 10; i++) {
+            a.store("contacts").addLocal(Pim.contact(i, 0, true, 0));
+        }
+        a.combinedInit = true;
+        a.trailingAck = false;
+        SyncRun first = sync(a, AlertCode.TWO_WAY);
+        assertThat(first.serverMode("contacts")).as("no anchor yet: a slow sync, packages apart")
+                .isEqualTo(AlertCode.SLOW_SYNC);
+        assertThat(first.exchanges()).isEqualTo(3);
+        assertThat(sync(b, AlertCode.TWO_WAY).itemsReceived()).isEqualTo(10);
+
+        int writes = store.writeCount();
+        SyncRun idle = sync(a, AlertCode.TWO_WAY);
+        assertThat(idle.completed()).isTrue();
+        assertThat(idle.serverMode("contacts")).isEqualTo(AlertCode.TWO_WAY);
+        assertThat(idle.exchanges()).isEqualTo(2);
+        assertThat(idle.itemsSent() + idle.itemsReceived()).isZero();
+        assertThat(store.writeCount() - writes).as("the anchor commit only").isEqualTo(1);
+
+        LocalStore ca = a.store("contacts");
+        List<String> own = ca.ownItems();
+        ca.modifyLocal(own.get(0), Pim.contact(0, 1, true, 0));
+        ca.deleteLocal(own.get(1));
+        ca.addLocal(Pim.contact(100, 0, true, 0));
+        b.store("contacts").addLocal(Pim.contact(200, 0, false, 0));
+        assertThat(sync(b, AlertCode.TWO_WAY).itemsSent()).isEqualTo(1);
+        SyncRun both = sync(a, AlertCode.TWO_WAY);
+        assertThat(both.completed()).isTrue();
+        assertThat(both.exchanges()).as("package 1+3, package 5 with the Map").isEqualTo(2);
+        assertThat(both.itemsSent()).isEqualTo(3);
+        assertThat(both.itemsReceived()).isEqualTo(1);
+        assertThat(sync(b, AlertCode.TWO_WAY).itemsReceived()).isEqualTo(3);
+        assertThat(a.store("contacts").size()).isEqualTo(11); // 10 - 1 deleted + 1 added + B's
+        assertThat(b.store("contacts").size()).isEqualTo(11);
+        assertThat(store.liveItems("alice", "contacts")).hasSize(11);
+    }
+
+    /**
+     * A combining handset whose anchor the server does not have gets 508 for the changes it sent with package 1, and
+     * sends everything as package 3: the slow sync matches instead of duplicating. Changes that do not fit in package
+     * 1 go in a package 3 of their own.
+     */
+    @Test
+    void aCombiningHandsetFallsBackToPackageThree() throws Exception {
+        Handset a = phone("dev-a", Handset.Auth.MD5, 10_240, WireFormat.XML, true);
+        for (int i = 0; i < 10; i++) {
+            a.store("contacts").addLocal(Pim.contact(i, 0, true, 0));
+        }
+        a.combinedInit = true;
+        a.trailingAck = false;
+        sync(a, AlertCode.TWO_WAY);
+        LocalStore ca = a.store("contacts");
+        ca.modifyLocal(ca.ownItems().get(0), Pim.contact(0, 1, true, 0));
+        ca.addLocal(Pim.contact(100, 0, true, 0));
+        ca.lastAnchor = "restored-from-a-backup";
+        SyncRun refused = sync(a, AlertCode.TWO_WAY);
+        assertThat(refused.completed()).isTrue();
+        assertThat(refused.alertStatus("contacts")).isEqualTo(508);
+        assertThat(refused.serverMode("contacts")).isEqualTo(AlertCode.SLOW_SYNC);
+        assertThat(refused.itemsSent()).as("everything, once").isEqualTo(11);
+        assertThat(store.liveItems("alice", "contacts")).as("matched, not duplicated").hasSize(11);
+
+        for (int i = 0; i < 40; i++) {
+            ca.addLocal(Pim.contact(300 + i, 0, true, 0));
+        }
+        SyncRun large = sync(a, AlertCode.TWO_WAY);
+        assertThat(large.completed()).isTrue();
+        assertThat(large.itemsSent()).isEqualTo(40);
+        assertThat(large.exchanges()).as("more than 10 KB of changes: package 3 apart").isGreaterThan(3);
+        assertThat(store.liveItems("alice", "contacts")).hasSize(51);
+    }
+
     @Test
     void changesReachTheOtherDevicesOfTheAccount() throws Exception {
         Handset a = phone("dev-a", Handset.Auth.MD5, 150_000, WireFormat.XML, true);

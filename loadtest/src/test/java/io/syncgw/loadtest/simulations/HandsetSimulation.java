@@ -106,7 +106,14 @@ abstract class HandsetSimulation extends Simulation {
             Handset.Auth auth = r.nextDouble() < basicAuth ? Handset.Auth.BASIC : Handset.Auth.MD5;
             boolean v21 = small || r.nextBoolean();
             WireFormat wire = r.nextDouble() < Knobs.real("wbxmlShare", 0.0) ? WireFormat.WBXML : WireFormat.XML;
-            return new Device(login, account, uri, auth, small ? 10_240 : 150_000, wire, v21, calendar, seed);
+            Device d = new Device(login, account, uri, auth, small ? 10_240 : 150_000, wire, v21, calendar, seed);
+            if (r.nextDouble() < Knobs.real("combinedShare", 0.0)) {
+                // a phone that sends its changes with package 1 and does not acknowledge package 6: an idle
+                // session is two exchanges
+                d.handset.combinedInit = true;
+                d.handset.trailingAck = false;
+            }
+            return d;
         };
     }
 

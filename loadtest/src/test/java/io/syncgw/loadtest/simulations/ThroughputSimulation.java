@@ -33,7 +33,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>Knobs: kind (idle), users (32), rate (none), duration (60 s), ramp (10 s), accounts (users * 3 idle, users *
  * 2 standard), seed (40 contacts), thinkMin/thinkMax (0/0 ms), basicAuth (0: MD5, as SyncEvolution; basic auth
  * costs a PBKDF2 check per session), smallPhones (0), warmup (0 s: the same sessions, not measured, before the
- * measured phase, so that a cold gateway's JIT compilation does not count).
+ * measured phase, so that a cold gateway's JIT compilation does not count), combinedShare (0: every handset runs
+ * SyncEvolution's flow, package 1, 3, 5 and an acknowledgement of 6 — four exchanges for an idle session; 1: every
+ * handset sends its changes with package 1 and does not acknowledge package 6 — the target's idle session of two
+ * exchanges).
  * Checks: per account the server holds what its devices created and kept.
  */
 public class ThroughputSimulation extends HandsetSimulation {
