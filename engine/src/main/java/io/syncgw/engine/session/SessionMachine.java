@@ -467,6 +467,10 @@ public final class SessionMachine {
             w.alertsHandled = true;
             w.refusesSyncs = s.stores.values().stream().anyMatch(st -> st.mode.clientSendsAll()
                     && st.requested != AlertCode.SLOW_SYNC && st.requested != AlertCode.REFRESH_FROM_CLIENT);
+            if (w.refusesSyncs) {
+                LOG.info("session {}: changes sent with the Alert refused (508): the server needs a slow sync, the "
+                        + "device is to send everything as package 3", s.sessionId);
+            }
         }
         Effect lookup = nextLookup(s);
         if (lookup != null) {
