@@ -45,6 +45,15 @@ class ContactsConversationTest {
         return c.sync(mode, engine::newSession);
     }
 
+    /** Devices "dev-a" (which had {@code cards} cards) and "dev-b" of alice, both slow-synced: they hold the same. */
+    private TestClient[] twoDevicesInSync(int cards) {
+        TestClient a = withCards(client("dev-a"), cards);
+        TestClient b = client("dev-b");
+        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
+        assertThat(sync(b, AlertCode.SLOW_SYNC).receivedAdds).isEqualTo(cards);
+        return new TestClient[] {a, b};
+    }
+
     private static TestClient withCards(TestClient c, int n) {
         for (int i = 1; i <= n; i++) {
             c.addLocal("gen-" + i + ".vcf", Cards.v30(i, 1));
@@ -378,10 +387,9 @@ class ContactsConversationTest {
      */
     @Test
     void theChangesAreWrittenAndWhatIsOwedReadInOneCall() {
-        TestClient a = withCards(client("dev-a"), 2);
-        TestClient b = client("dev-b");
-        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
-        assertThat(sync(b, AlertCode.SLOW_SYNC).receivedAdds).isEqualTo(2);
+        TestClient[] ab = twoDevicesInSync(2);
+        TestClient a = ab[0];
+        TestClient b = ab[1];
         b.addLocal("b-new.vcf", Cards.v30(50, 1));
         a.addLocal("a-new.vcf", Cards.v30(60, 1));
         assertThat(sync(b, AlertCode.TWO_WAY).completed).isTrue();
@@ -425,10 +433,9 @@ class ContactsConversationTest {
      */
     @Test
     void changesTravelBothWaysWithoutSeparateInitialization() {
-        TestClient a = withCards(client("dev-a"), 3);
-        TestClient b = client("dev-b");
-        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
-        assertThat(sync(b, AlertCode.SLOW_SYNC).receivedAdds).isEqualTo(3);
+        TestClient[] ab = twoDevicesInSync(3);
+        TestClient a = ab[0];
+        TestClient b = ab[1];
         b.addLocal("b-new.vcf", Cards.v30(50, 1));
         assertThat(sync(b, AlertCode.TWO_WAY).completed).isTrue();
 
@@ -460,10 +467,9 @@ class ContactsConversationTest {
      */
     @Test
     void changesSentWithTheAlertAreRefusedWhenTheServerNeedsASlowSync() {
-        TestClient a = withCards(client("dev-a"), 3);
-        TestClient b = client("dev-b");
-        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
-        assertThat(sync(b, AlertCode.SLOW_SYNC).receivedAdds).isEqualTo(3);
+        TestClient[] ab = twoDevicesInSync(3);
+        TestClient a = ab[0];
+        TestClient b = ab[1];
         a.combinedInit = true;
         a.addLocal("a-new.vcf", Cards.v30(60, 1));
         a.modifyLocal("gen-1.vcf", Cards.v30(1, 2));
