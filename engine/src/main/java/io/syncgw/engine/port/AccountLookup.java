@@ -1,6 +1,7 @@
 package io.syncgw.engine.port;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The answer to "who is this": the account for a login (null when unknown) and, when that account already knows the
@@ -12,16 +13,28 @@ import java.util.Map;
  * @param nonceRotated the lookup stored the next MD5 nonce it was given for the device
  *                     ({@link SyncStore#lookupAccount(String, String, String, byte[])}); the device record holds the
  *                     one before
+ * @param settled the datastores of which the device was owed nothing under no filter
+ *                ({@link SyncStore#pendingChanges} with {@link ItemFilter#NONE} would have answered an empty list) as
+ *                of the lookup: lets a session whose Sync comes with its Alert (an idle phone's two-message sync) skip
+ *                that read. A store may leave out any datastore (it is then read), never name one that is owed
+ *                something. Empty for an unknown device.
  */
 public record AccountLookup(AccountCredentials account, DeviceRecord device, Map<String, StoredAnchor> anchors,
-                            boolean nonceRotated) {
+                            boolean nonceRotated, Set<String> settled) {
     public static final AccountLookup UNKNOWN = new AccountLookup(null, null);
 
     public AccountLookup {
         anchors = anchors == null || device == null ? null : Map.copyOf(anchors);
+        settled = settled == null || device == null ? Set.of() : Set.copyOf(settled);
         if (nonceRotated && device == null) {
             throw new IllegalArgumentException("a nonce is rotated only for a known device");
         }
+    }
+
+    /** A lookup that tells nothing of what the device is owed. */
+    public AccountLookup(AccountCredentials account, DeviceRecord device, Map<String, StoredAnchor> anchors,
+                         boolean nonceRotated) {
+        this(account, device, anchors, nonceRotated, Set.of());
     }
 
     /** A lookup that changed nothing. */

@@ -64,9 +64,13 @@ final class BatchBuilder {
      * no further than its first message holds nothing when its client gives up and starts again.
      */
     boolean writesSyncState() {
+        return writesItemsOrMappings() || !anchors.isEmpty() || !chunkAppends.isEmpty() || !chunkDiscards.isEmpty();
+    }
+
+    /** Whether the batch writes items or the device's mappings, which may make items owed to the device. */
+    boolean writesItemsOrMappings() {
         return !inserts.isEmpty() || !updates.isEmpty() || !deletes.isEmpty()
                 || !mapUpserts.isEmpty() || !mapRemoves.isEmpty() || !prunes.isEmpty() || !itemPrunes.isEmpty()
-                || !anchors.isEmpty() || !chunkAppends.isEmpty() || !chunkDiscards.isEmpty() || !unmaps.isEmpty()
-                || !detaches.isEmpty();
+                || !unmaps.isEmpty() || !detaches.isEmpty();
     }
 }

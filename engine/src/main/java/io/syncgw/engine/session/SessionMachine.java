@@ -190,6 +190,7 @@ public final class SessionMachine {
             s.account = a.lookup().account();
             s.device = a.lookup().device();
             w.nonceRotated = a.lookup().nonceRotated();
+            w.settled = a.lookup().settled();
             if (s.anchors == null) {
                 s.anchors = a.lookup().anchors(); // read with the lookup, or null: LoadAnchors when a sync needs them
             }
@@ -531,6 +532,10 @@ public final class SessionMachine {
                 if (st.mode.serverSends() && st.serverSendsChanges) {
                     ItemFilter filter = filterFor(s.device.policy(), st.datastore);
                     st.window = filter.from() == null && filter.to() == null ? null : filter;
+                    if (owedNothing(s, st, filter)) {
+                        st.pendingLoaded = true; // an empty Sync goes out
+                        continue;
+                    }
                     // the contents the first message can hold come with the list (what chooseChanges takes)
                     int contentBudget = (int) Math.min(Math.max(s.clientMaxMsgSize, 0), MAX_PREFETCH_CHARS);
                     return new Effect.LoadPending(s.account.accountId(), s.device.id(), st.id(), filter,
@@ -540,6 +545,20 @@ public final class SessionMachine {
             }
         }
         return null;
+    }
+
+    /**
+     * The account lookup of this message already found the device owed nothing of the datastore (an idle phone whose
+     * Sync came with its Alert: SyncML Sync Protocol 1.1 sync without separate initialization), and nothing since can
+     * change that but other devices' writes, which the next session sends: the read is skipped. Only for the
+     * unfiltered read the lookup answered, and only when this message writes no item or mapping of the device (its
+     * own writes may make items owed: a conflict the server won, a refused Add) and the sync sends changes, not a
+     * whole datastore.
+     */
+    private static boolean owedNothing(SessionState s, StoreSession st, ItemFilter filter) {
+        return s.work.settled.contains(st.id()) && filter.isNone()
+                && (st.mode == SyncMode.TWO_WAY || st.mode == SyncMode.ONE_WAY_FROM_SERVER)
+                && !s.work.batch.writesItemsOrMappings();
     }
 
     private static boolean hasResume(SyncMessage msg) {

@@ -16,6 +16,11 @@ final class Work {
     /** The device's next MD5 nonce, given to the account lookup; whether the lookup stored it. */
     String nextNonce;
     boolean nonceRotated;
+    /**
+     * The datastores of which the account lookup of this message found the device owed nothing under no filter
+     * (AccountLookup#settled): true of this message only, as other devices' changes may arrive after it.
+     */
+    java.util.Set<String> settled = java.util.Set.of();
     boolean authDone;
     boolean processed;
     boolean written;

@@ -412,6 +412,7 @@ class ContactsConversationTest {
         assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
         a.combinedInit = true;
         int writes = store.writeCount();
+        int reads = store.pendingReadCount();
         TestClient.Result idle = sync(a, AlertCode.TWO_WAY);
         assertThat(idle.completed).isTrue();
         assertThat(idle.alertStatus).isEqualTo(200);
@@ -419,11 +420,60 @@ class ContactsConversationTest {
         assertThat(idle.messagesSent).isEqualTo(2);
         assertThat(idle.replies.get(0).fin()).as("packages 2 and 4 in one final message").isTrue();
         assertThat(store.writeCount() - writes).as("the anchor commit only").isEqualTo(1);
+        assertThat(store.pendingReadCount() - reads).as("the lookup found nothing owed: not read again").isZero();
         assertThat(sync(a, AlertCode.TWO_WAY).alertStatus).as("anchors committed").isEqualTo(200);
         a.combinedInit = false;
+        reads = store.pendingReadCount();
         TestClient.Result separate = sync(a, AlertCode.TWO_WAY);
         assertThat(separate.alertStatus).isEqualTo(200);
         assertThat(separate.messagesSent).isEqualTo(4);
+        assertThat(store.pendingReadCount() - reads).as("package 3 is not the lookup's message: read").isEqualTo(1);
+    }
+
+    /**
+     * An idle device that sends its empty Sync with the Alert skips the read of what it is owed only when the
+     * lookup found nothing: another device's new card is read and sent in the same two messages, and the session
+     * after that reads nothing again.
+     */
+    @Test
+    void anotherDevicesChangeReachesADeviceThatSyncsWithoutSeparateInitialization() {
+        TestClient[] ab = twoDevicesInSync(2);
+        TestClient a = ab[0];
+        TestClient b = ab[1];
+        b.addLocal("b-new.vcf", Cards.v30(50, 1));
+        assertThat(sync(b, AlertCode.TWO_WAY).completed).isTrue();
+        a.combinedInit = true;
+        int reads = store.pendingReadCount();
+        TestClient.Result r = sync(a, AlertCode.TWO_WAY);
+        assertThat(r.completed).isTrue();
+        assertThat(r.receivedAdds).isEqualTo(1);
+        assertThat(store.pendingReadCount() - reads).isEqualTo(1);
+        assertThat(a.items.values()).containsExactlyInAnyOrderElementsOf(b.items.values());
+        reads = store.pendingReadCount();
+        TestClient.Result idle = sync(a, AlertCode.TWO_WAY);
+        assertThat(idle.receivedAdds + idle.receivedReplaces + idle.receivedDeletes).isZero();
+        assertThat(store.pendingReadCount() - reads).isZero();
+    }
+
+    /**
+     * The lookup answers for the unfiltered read only: a device given a contact filter after its last sync (nothing
+     * changed on the server) still reads under its filter, and the cards that no longer pass come off it.
+     */
+    @Test
+    void aFilteredDeviceReadsWhatItIsOwedEvenWhenNothingChanged() {
+        TestClient a = withCards(client("dev-a"), 3);
+        assertThat(sync(a, AlertCode.SLOW_SYNC).completed).isTrue();
+        DevicePolicy p = DevicePolicy.DEFAULT;
+        store.device("dev-a").policy = new DevicePolicy(null, true, p.datastores(), p.direction(), List.of("work"),
+                List.of(), null, null, null, true, DevicePolicy.NextSync.NORMAL);
+        a.combinedInit = true;
+        int reads = store.pendingReadCount();
+        TestClient.Result r = sync(a, AlertCode.TWO_WAY);
+        assertThat(r.completed).isTrue();
+        assertThat(store.pendingReadCount() - reads).isEqualTo(1);
+        assertThat(r.receivedDeletes).as("no card is in 'work'").isEqualTo(3);
+        assertThat(a.items).isEmpty();
+        assertThat(store.liveItems("alice", "contacts")).as("taken off the device, not deleted").hasSize(3);
     }
 
     /**

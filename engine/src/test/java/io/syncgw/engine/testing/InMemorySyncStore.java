@@ -133,6 +133,13 @@ public final class InMemorySyncStore implements SyncStore {
         }
     }
 
+    private int pendingReads;
+    /**
+     * Whether the account lookup names the datastores the device is owed nothing of (the database's does); off, every
+     * session reads what it is owed.
+     */
+    public boolean settleOnLookup = true;
+
     /** Calls of {@link #loadItems} so far (contents the lookups did not bring). */
     public int loadItemsCalls;
 
@@ -171,6 +178,11 @@ public final class InMemorySyncStore implements SyncStore {
 
     public synchronized int writeCount() {
         return writes;
+    }
+
+    /** Calls of {@link #pendingChanges} so far (alone or after a write): reads the account lookup did not spare. */
+    public synchronized int pendingReadCount() {
+        return pendingReads;
     }
 
     /** How many writes came with the read of the pending changes that follows them. */
@@ -282,9 +294,15 @@ public final class InMemorySyncStore implements SyncStore {
                 d.nonce = nextNonce;
                 nonceRotations++;
             }
+            // like the database's lookup: a datastore with anchors is settled when the device is owed nothing of it
+            Set<String> settled = new HashSet<>();
+            if (stored != null && settleOnLookup) {
+                stored.keySet().stream().filter(ds -> pending(a.id(), d.id, ds, ItemFilter.NONE, 0).isEmpty())
+                        .forEach(settled::add);
+            }
             return new AccountLookup(new AccountCredentials(a.id(), a.login(), a.passwordHash(), a.md5Digest(),
                     a.sealedPassword()),
-                    before, resuming ? null : stored, rotate);
+                    before, resuming ? null : stored, rotate, settled);
         });
     }
 
@@ -613,6 +631,14 @@ public final class InMemorySyncStore implements SyncStore {
     public Mono<List<PendingChange>> pendingChanges(long accountId, long deviceId, String datastore,
                                                     ItemFilter filter, int contentBudget) {
         return call(() -> {
+            pendingReads++;
+            return pending(accountId, deviceId, datastore, filter, contentBudget);
+        });
+    }
+
+    private List<PendingChange> pending(long accountId, long deviceId, String datastore, ItemFilter filter,
+                                        int contentBudget) {
+        {
             List<PendingChange> deletes = new ArrayList<>();
             List<PendingChange> replaces = new ArrayList<>();
             List<PendingChange> adds = new ArrayList<>();
@@ -654,7 +680,7 @@ public final class InMemorySyncStore implements SyncStore {
                         c.contentType(), c.size(), c.recurring(), r.content == null ? "" : r.content) : c);
             }
             return all;
-        });
+        }
     }
 
     private static List<PendingChange> replacesThenAdds(List<PendingChange> replaces, List<PendingChange> adds) {

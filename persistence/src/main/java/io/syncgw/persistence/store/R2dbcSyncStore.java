@@ -23,10 +23,12 @@ import io.syncgw.persistence.Database;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import reactor.core.publisher.Mono;
 
 /**
@@ -70,7 +72,8 @@ public final class R2dbcSyncStore implements SyncStore {
             Long deviceId = row.get("device_id", Long.class);
             DeviceRecord device = deviceId == null ? null : DeviceRows.device(row, accountId, deviceUri, "device_id");
             boolean rotated = rotating && Boolean.TRUE.equals(row.get("nonce_rotated", Boolean.class));
-            return new AccountLookup(account, device, device == null ? null : anchors(row), rotated);
+            return new AccountLookup(account, device, device == null ? null : anchors(row), rotated,
+                    device == null ? null : settled(row));
         }, args).collectList().map(rows -> rows.isEmpty() ? AccountLookup.UNKNOWN : rows.get(0)));
     }
 
@@ -89,6 +92,22 @@ public final class R2dbcSyncStore implements SyncStore {
         Map<String, StoredAnchor> out = new HashMap<>();
         for (int i = 0; i < stores.length; i++) {
             out.put(stores[i], new StoredAnchor(stores[i], clientNext[i], clientPrev[i], serverNext[i], null));
+        }
+        return out;
+    }
+
+    /** The datastores whose anchor the lookup marked settled (anchor_settled, V20): nothing above the device's mark. */
+    private static Set<String> settled(Readable row) {
+        String[] stores = row.get("anchor_stores", String[].class);
+        Boolean[] settled = row.get("anchor_settled", Boolean[].class);
+        if (stores == null || settled == null) {
+            return Set.of();
+        }
+        Set<String> out = new HashSet<>();
+        for (int i = 0; i < stores.length; i++) {
+            if (Boolean.TRUE.equals(settled[i])) {
+                out.add(stores[i]);
+            }
         }
         return out;
     }

@@ -26,7 +26,9 @@ final class StoreSql {
      * The account, the device if known, and the device's anchors (parallel arrays, null when it has none) unless a
      * checkpoint of it is to be resumed ({@code resuming}: then {@link #LOAD_ANCHORS} reads them with the checkpoint).
      * The query is the function {@code syncgw_lookup_account} (V16; inlined by the planner): the driver tokenizes a
-     * statement's text at every execution. It returns the policy columns of {@link #DEVICE_POLICY_COLUMNS} too.
+     * statement's text at every execution. It returns the policy columns of {@link #DEVICE_POLICY_COLUMNS} too, and
+     * since V20 whether each anchor's datastore is settled for the device (nothing above its unfiltered mark:
+     * {@code AccountLookup#settled}).
      */
     static final String LOOKUP_ACCOUNT = "select * from syncgw_lookup_account($1::text, $2::text)";
 
