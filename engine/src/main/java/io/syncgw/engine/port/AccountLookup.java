@@ -17,7 +17,8 @@ import java.util.Set;
  *                ({@link SyncStore#pendingChanges} with {@link ItemFilter#NONE} would have answered an empty list) as
  *                of the lookup: lets a session whose Sync comes with its Alert (an idle phone's two-message sync) skip
  *                that read. A store may leave out any datastore (it is then read), never name one that is owed
- *                something. Empty for an unknown device.
+ *                something. Empty for an unknown device, and unless asked for
+ *                ({@link SyncStore#lookupAccount(String, String, String, byte[], boolean)}).
  */
 public record AccountLookup(AccountCredentials account, DeviceRecord device, Map<String, StoredAnchor> anchors,
                             boolean nonceRotated, Set<String> settled) {

@@ -24,7 +24,17 @@ public interface SyncStore {
      * the credentials itself after; this check only decides the write, so wrong credentials still write nothing,
      * and a session that logs in with MD5 needs no write of its own for its next nonce.
      */
-    Mono<AccountLookup> lookupAccount(String login, String deviceUri, String nextNonce, byte[] digest);
+    default Mono<AccountLookup> lookupAccount(String login, String deviceUri, String nextNonce, byte[] digest) {
+        return lookupAccount(login, deviceUri, nextNonce, digest, false);
+    }
+
+    /**
+     * {@link #lookupAccount(String, String, String, byte[])} that, when {@code settled}, also says which datastores
+     * the device is owed nothing of ({@link AccountLookup#settled}); otherwise that set is empty. Asked only by a
+     * message that can use the answer, as working it out costs the store reads.
+     */
+    Mono<AccountLookup> lookupAccount(String login, String deviceUri, String nextNonce, byte[] digest,
+                                      boolean settled);
 
     /**
      * Registers the device with the account, or returns it when already registered. A new device takes the lowest

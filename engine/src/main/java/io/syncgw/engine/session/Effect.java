@@ -12,7 +12,9 @@ public sealed interface Effect {
      * @param nextNonce the device's next MD5 nonce, stored by the lookup if {@code digest} (a SyncML 1.1+ MD5 digest)
      *                  is right ({@code SyncStore#lookupAccount}); both null when the message logs in otherwise
      */
-    record LookupAccount(String login, String deviceUri, String nextNonce, byte[] digest) implements Effect {
+    /** {@code settled}: ask which datastores the device is owed nothing of (AccountLookup#settled). */
+    record LookupAccount(String login, String deviceUri, String nextNonce, byte[] digest, boolean settled)
+            implements Effect {
     }
 
     /** Verify a basic-auth password against its slow hash (CPU-heavy: run off the event loop). */

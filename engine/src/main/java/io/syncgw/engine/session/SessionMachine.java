@@ -294,10 +294,10 @@ public final class SessionMachine {
             // the device's next nonce goes with the lookup, which stores it if the digest is right: no write of its
             // own (a SyncML 1.0 digest needs the sealed password: checked here only, the nonce written after)
             w.nextNonce = nonces.fresh();
-            return new Effect.LookupAccount(md5.login(), s.deviceUri, w.nextNonce, md5.digest());
+            return new Effect.LookupAccount(md5.login(), s.deviceUri, w.nextNonce, md5.digest(), carriesSync(w.msg));
         }
         String login = w.credentials instanceof Credentials.Basic b ? b.login() : ((Credentials.Md5) w.credentials).login();
-        return new Effect.LookupAccount(login, s.deviceUri, null, null);
+        return new Effect.LookupAccount(login, s.deviceUri, null, null, carriesSync(w.msg));
     }
 
     private Effect checkCredentials(SessionState s) {
@@ -456,7 +456,7 @@ public final class SessionMachine {
         if (s.anchors == null && hasSyncAlert(w.msg)) {
             return new Effect.LoadAnchors(s.device.id());
         }
-        if (!w.alertsHandled && s.stage == Stage.INIT && w.msg.commands().stream().anyMatch(c -> c instanceof Sync)) {
+        if (!w.alertsHandled && s.stage == Stage.INIT && carriesSync(w.msg)) {
             // Sync without separate initialization (package 1 with the client's modifications, SyncML Sync Protocol
             // 1.1; as few as two messages for a sync without changes): the Alerts set up the datastores' sessions
             // first, so that the item facts are looked up for the modes agreed
@@ -559,6 +559,14 @@ public final class SessionMachine {
         return s.work.settled.contains(st.id()) && filter.isNone()
                 && (st.mode == SyncMode.TWO_WAY || st.mode == SyncMode.ONE_WAY_FROM_SERVER)
                 && !s.work.batch.writesItemsOrMappings();
+    }
+
+    /**
+     * A message with a Sync is the only kind whose lookup's word on what the device is owed serves (owedNothing): a
+     * package 1 whose changes come with its Alerts.
+     */
+    private static boolean carriesSync(SyncMessage msg) {
+        return msg.commands().stream().anyMatch(c -> c instanceof Sync);
     }
 
     private static boolean hasResume(SyncMessage msg) {

@@ -173,7 +173,7 @@ public final class SyncSession {
 
     private Mono<Event> execute(Effect e) {
         if (e instanceof Effect.LookupAccount a) {
-            return store.lookupAccount(a.login(), a.deviceUri(), a.nextNonce(), a.digest())
+            return store.lookupAccount(a.login(), a.deviceUri(), a.nextNonce(), a.digest(), a.settled())
                     .map(Event.AccountLookedUp::new);
         }
         if (e instanceof Effect.CheckPassword p) {

@@ -424,10 +424,12 @@ class ContactsConversationTest {
         assertThat(sync(a, AlertCode.TWO_WAY).alertStatus).as("anchors committed").isEqualTo(200);
         a.combinedInit = false;
         reads = store.pendingReadCount();
+        int asked = store.settledAskedCount();
         TestClient.Result separate = sync(a, AlertCode.TWO_WAY);
         assertThat(separate.alertStatus).isEqualTo(200);
         assertThat(separate.messagesSent).isEqualTo(4);
         assertThat(store.pendingReadCount() - reads).as("package 3 is not the lookup's message: read").isEqualTo(1);
+        assertThat(store.settledAskedCount() - asked).as("so its lookup does not ask").isZero();
     }
 
     /**

@@ -134,6 +134,7 @@ public final class InMemorySyncStore implements SyncStore {
     }
 
     private int pendingReads;
+    private int settledAsked;
     /**
      * Whether the account lookup names the datastores the device is owed nothing of (the database's does); off, every
      * session reads what it is owed.
@@ -183,6 +184,11 @@ public final class InMemorySyncStore implements SyncStore {
     /** Calls of {@link #pendingChanges} so far (alone or after a write): reads the account lookup did not spare. */
     public synchronized int pendingReadCount() {
         return pendingReads;
+    }
+
+    /** Lookups that asked which datastores the device is owed nothing of. */
+    public synchronized int settledAskedCount() {
+        return settledAsked;
     }
 
     /** How many writes came with the read of the pending changes that follows them. */
@@ -274,7 +280,8 @@ public final class InMemorySyncStore implements SyncStore {
     }
 
     @Override
-    public Mono<AccountLookup> lookupAccount(String login, String deviceUri, String nextNonce, byte[] digest) {
+    public Mono<AccountLookup> lookupAccount(String login, String deviceUri, String nextNonce, byte[] digest,
+                                             boolean askSettled) {
         return call(() -> {
             Account a = accounts.get(login);
             if (a == null) {
@@ -296,7 +303,10 @@ public final class InMemorySyncStore implements SyncStore {
             }
             // like the database's lookup: a datastore with anchors is settled when the device is owed nothing of it
             Set<String> settled = new HashSet<>();
-            if (stored != null && settleOnLookup) {
+            if (askSettled) {
+                settledAsked++;
+            }
+            if (stored != null && askSettled && settleOnLookup) {
                 stored.keySet().stream().filter(ds -> pending(a.id(), d.id, ds, ItemFilter.NONE, 0).isEmpty())
                         .forEach(settled::add);
             }

@@ -52,15 +52,17 @@ public final class R2dbcSyncStore implements SyncStore {
 
     @Override
     public Mono<AccountLookup> lookupAccount(String login, String deviceUri) {
-        return lookup(StoreSql.LOOKUP_ACCOUNT, deviceUri, false, login, deviceUri);
+        return lookup(StoreSql.LOOKUP_ACCOUNT, deviceUri, false, login, deviceUri, false);
     }
 
     @Override
-    public Mono<AccountLookup> lookupAccount(String login, String deviceUri, String nextNonce, byte[] digest) {
+    public Mono<AccountLookup> lookupAccount(String login, String deviceUri, String nextNonce, byte[] digest,
+                                             boolean settled) {
         if (nextNonce == null || digest == null) {
-            return lookupAccount(login, deviceUri);
+            return lookup(StoreSql.LOOKUP_ACCOUNT, deviceUri, false, login, deviceUri, settled);
         }
-        return lookup(StoreSql.LOOKUP_ACCOUNT_ROTATING_NONCE, deviceUri, true, login, deviceUri, nextNonce, digest);
+        return lookup(StoreSql.LOOKUP_ACCOUNT_ROTATING_NONCE, deviceUri, true, login, deviceUri, nextNonce, digest,
+                settled);
     }
 
     private Mono<AccountLookup> lookup(String sql, String deviceUri, boolean rotating, Object... args) {

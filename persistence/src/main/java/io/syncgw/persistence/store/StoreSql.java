@@ -27,13 +27,14 @@ final class StoreSql {
      * checkpoint of it is to be resumed ({@code resuming}: then {@link #LOAD_ANCHORS} reads them with the checkpoint).
      * The query is the function {@code syncgw_lookup_account} (V16; inlined by the planner): the driver tokenizes a
      * statement's text at every execution. It returns the policy columns of {@link #DEVICE_POLICY_COLUMNS} too, and
-     * since V20 whether each anchor's datastore is settled for the device (nothing above its unfiltered mark:
-     * {@code AccountLookup#settled}).
+     * since V20, when $3 asks, whether each anchor's datastore is settled for the device (nothing above its unfiltered
+     * mark: {@code AccountLookup#settled}).
      */
-    static final String LOOKUP_ACCOUNT = "select * from syncgw_lookup_account($1::text, $2::text)";
+    static final String LOOKUP_ACCOUNT = "select * from syncgw_lookup_account($1::text, $2::text, $3::boolean)";
 
     /**
-     * {@link #LOOKUP_ACCOUNT} that stores $3 as the device's next MD5 nonce when $4 is the right SyncML 1.1 digest
+     * {@link #LOOKUP_ACCOUNT} ($5: whether to say which datastores are settled) that stores $3 as the device's next MD5
+     * nonce when $4 is the right SyncML 1.1 digest
      * ({@code Md5Auth.expected}: MD5 of the account's MD5 secret, ':' and the stored nonce's bytes) and the device is
      * active ({@code nonce_rotated}): wrong credentials write nothing. The lookup reads the snapshot the statement
      * started with, so it returns the nonce before. One statement instead of the lookup and, after it, an update of
@@ -51,7 +52,7 @@ final class StoreSql {
                       else false end
                 returning d.id)
             select l.*, exists (select from rotated) as nonce_rotated
-            from syncgw_lookup_account($1::text, $2::text) l""";
+            from syncgw_lookup_account($1::text, $2::text, $5::boolean) l""";
 
     /**
      * Serialises registrations of one account (run first, in the same transaction as the device insert) so that the

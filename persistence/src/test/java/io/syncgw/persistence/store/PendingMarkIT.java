@@ -317,13 +317,17 @@ class PendingMarkIT {
                 List.of())).block(T);
         assertThat(pending(a, ItemFilter.NONE)).isEmpty();
         assertThat(settled(a)).as("mapped and read past").isTrue();
-        assertThat(store.lookupAccount(login, "unknown").block(T).settled()).as("unknown device").isEmpty();
+        assertThat(store.lookupAccount(login, "a").block(T).settled()).as("not asked").isEmpty();
+        assertThat(store.lookupAccount(login, "a", "bjI=", new byte[16], true).block(T).settled())
+                .as("the lookup that rotates the nonce (this digest is wrong: it does not)").containsExactly(CONTACTS);
+        assertThat(store.lookupAccount(login, "unknown", null, null, true).block(T).settled()).as("unknown device")
+                .isEmpty();
     }
 
     /** Whether the account lookup (V20) names contacts settled for the device. */
     private boolean settled(long dev) {
         String uri = URIS.get(devices.indexOf(dev));
-        var lookup = store.lookupAccount(login, uri).block(T);
+        var lookup = store.lookupAccount(login, uri, null, null, true).block(T);
         assertThat(lookup.device().id()).isEqualTo(dev);
         return lookup.settled().contains(CONTACTS);
     }

@@ -119,16 +119,16 @@ class WriteBatchPlansIT {
     @Test
     void theAccountLookupIsInlinedIntoTheStatementsThatCallIt() {
         List<String> plan = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c,
-                "explain select * from syncgw_lookup_account($1::text, $2::text)",
-                row -> Sql.getText(row, "QUERY PLAN"), "plans", "a").collectList()).block(T);
+                "explain select * from syncgw_lookup_account($1::text, $2::text, $3::boolean)",
+                row -> Sql.getText(row, "QUERY PLAN"), "plans", "a", true).collectList()).block(T);
         assertThat(String.join("\n", plan)).doesNotContain("Function Scan").contains("account");
         List<Long> found = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c, StoreSql.LOOKUP_ACCOUNT,
-                row -> Sql.getLong(row, "device_id"), "plans", "a").collectList()).block(T);
+                row -> Sql.getLong(row, "device_id"), "plans", "a", true).collectList()).block(T);
         assertThat(found).containsExactly(a);
         // and so it is under the nonce's update (a data-modifying WITH around the call)
         List<String> rotating = Connections.withConnection(db.connectionFactory(), c -> Sql.query(c,
                 "explain " + StoreSql.LOOKUP_ACCOUNT_ROTATING_NONCE, row -> Sql.getText(row, "QUERY PLAN"),
-                "plans", "a", "next", new byte[16]).collectList()).block(T);
+                "plans", "a", "next", new byte[16], true).collectList()).block(T);
         assertThat(String.join("\n", rotating)).doesNotContain("Function Scan").contains("Update on device");
     }
 
