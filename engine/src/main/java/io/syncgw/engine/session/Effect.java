@@ -11,8 +11,8 @@ public sealed interface Effect {
     /**
      * @param nextNonce the device's next MD5 nonce, stored by the lookup if {@code digest} (a SyncML 1.1+ MD5 digest)
      *                  is right ({@code SyncStore#lookupAccount}); both null when the message logs in otherwise
+     * @param settled   ask which datastores the device is owed nothing of ({@code AccountLookup#settled})
      */
-    /** {@code settled}: ask which datastores the device is owed nothing of (AccountLookup#settled). */
     record LookupAccount(String login, String deviceUri, String nextNonce, byte[] digest, boolean settled)
             implements Effect {
     }
