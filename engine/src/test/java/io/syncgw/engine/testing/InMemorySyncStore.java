@@ -135,11 +135,6 @@ public final class InMemorySyncStore implements SyncStore {
 
     private int pendingReads;
     private int settledAsked;
-    /**
-     * Whether the account lookup names the datastores the device is owed nothing of (the database's does); off, every
-     * session reads what it is owed.
-     */
-    public boolean settleOnLookup = true;
 
     /** Calls of {@link #loadItems} so far (contents the lookups did not bring). */
     public int loadItemsCalls;
@@ -306,7 +301,7 @@ public final class InMemorySyncStore implements SyncStore {
             if (askSettled) {
                 settledAsked++;
             }
-            if (stored != null && askSettled && settleOnLookup) {
+            if (stored != null && askSettled) {
                 stored.keySet().stream().filter(ds -> pending(a.id(), d.id, ds, ItemFilter.NONE, 0).isEmpty())
                         .forEach(settled::add);
             }
