@@ -5,7 +5,8 @@
 # end), stops the gateway and prints the summary. See loadtest/README.md.
 #
 #   loadtest/run.sh SIMULATION [--db-url URL] [--users N] [--duration S] [--rate R] [--jfr] [--build]
-#                   [--gateway-opts "JVM OPTIONS"] [--gatling-heap 2g] [-Dknob=value ...]
+#                   [--gateway-opts "JVM OPTIONS"] [--gateway-args "SERVE OPTIONS"] [--gatling-heap 2g]
+#                   [-Dknob=value ...]
 #
 #   SIMULATION: FirstSync | WorkingDay | MorningBurst | IdleHandsets | Throughput (or a simulation class name)
 #   LOADGEN_OPTS (environment): extra JVM options for the load generator, e.g. a JFR recording to profile it.
@@ -14,7 +15,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 [[ $# -ge 1 ]] || usage
 SIM=$1; shift
 case "$SIM" in
@@ -23,7 +24,7 @@ case "$SIM" in
   *Simulation) CLASS=io.syncgw.loadtest.simulations.$SIM ;;
   *) CLASS=io.syncgw.loadtest.simulations.${SIM}Simulation ;;
 esac
-DB_URL=""; JFR=""; BUILD=""; GW_OPTS=""; GATLING_HEAP=2g
+DB_URL=""; JFR=""; BUILD=""; GW_OPTS=""; GW_ARGS=""; GATLING_HEAP=2g
 PROPS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -34,6 +35,7 @@ while [[ $# -gt 0 ]]; do
     --jfr) JFR=1; shift ;;
     --build) BUILD=1; shift ;;
     --gateway-opts) GW_OPTS=$2; shift 2 ;;
+    --gateway-args) GW_ARGS=$2; shift 2 ;;
     --gatling-heap) GATLING_HEAP=$2; shift 2 ;;
     -D*) PROPS+=("$1"); shift ;;
     *) echo "run.sh: unknown option $1" >&2; usage ;;
@@ -76,9 +78,12 @@ free_port() {
   echo "$p"
 }
 PORT=$(free_port 18080)
-ADMIN=()
+ADMIN=(); METRICS=()
 if java -jar "$JAR" help 2>&1 | grep -q -- '--admin-port'; then
-  ADMIN=(--admin-port "$(free_port $((PORT + 1)))")
+  ADMIN_PORT=$(free_port $((PORT + 1)))
+  ADMIN=(--admin-port "$ADMIN_PORT")
+  # the gateway's own response-time histograms, scraped at both ends of the measured window
+  METRICS=("-Dsyncgw.metrics=http://127.0.0.1:$ADMIN_PORT/metrics")
 fi
 
 GW_PID=""; MON_PID=""
@@ -109,12 +114,13 @@ else
 fi
 
 # ---- gateway
-GW_JVM=(-Xlog:gc:file="$RUN/gc.log":uptime)
+GW_JVM=(-Xlog:gc:file="$RUN/gc.log":utctime,uptime)
 [[ -n "$JFR" ]] && GW_JVM+=("-XX:StartFlightRecording=filename=$RUN/gateway.jfr,settings=profile,dumponexit=true")
 # shellcheck disable=SC2206
 [[ -n "$GW_OPTS" ]] && GW_JVM+=($GW_OPTS)
 log "starting the gateway on 127.0.0.1:$PORT ${ADMIN[*]}"
-java "${GW_JVM[@]}" -jar "$JAR" serve --port "$PORT" --bind 127.0.0.1 "${ADMIN[@]}" "${STORAGE[@]}" \
+# shellcheck disable=SC2086 # GW_ARGS: more options of "serve", e.g. "--session-timeout 5s --max-sessions 20000"
+java "${GW_JVM[@]}" -jar "$JAR" serve --port "$PORT" --bind 127.0.0.1 "${ADMIN[@]}" "${STORAGE[@]}" $GW_ARGS \
   >"$RUN/gateway.log" 2>&1 &
 GW_PID=$!
 for _ in $(seq 1 240); do
@@ -172,7 +178,7 @@ set +e
 java -Xms512m "-Xmx$GATLING_HEAP" ${LOADGEN_OPTS:-} --add-opens=java.base/java.lang=ALL-UNNAMED -Dgatling.data.enableAnalytics=false \
   "-Dlogback.configurationFile=$ROOT/loadtest/src/test/resources/logback-test.xml" \
   -cp "$CP" "-Dsyncgw.url=http://127.0.0.1:$PORT/sync" "-Dsyncgw.jdbc=$JDBC" "-Dsyncgw.out=$RUN" \
-  "-Dsyncgw.gatewayPid=$GW_PID" "-Dsyncgw.pgPid=$PG_PID" "${PROPS[@]}" \
+  "-Dsyncgw.gatewayPid=$GW_PID" "-Dsyncgw.pgPid=$PG_PID" "${METRICS[@]}" "${PROPS[@]}" \
   io.gatling.app.Gatling --simulation "$CLASS" --results-folder "$RUN/gatling" >"$RUN/gatling.log" 2>&1
 GATLING_RC=$?
 set -e

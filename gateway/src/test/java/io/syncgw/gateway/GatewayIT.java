@@ -186,6 +186,11 @@ class GatewayIT {
         assertThat(value(scrape, "syncgw_db_statements_total")).isGreaterThan(20);
         assertThat(scrape).contains("syncgw_message_process_seconds_bucket", "syncgw_db_pool_connections{state=\"idle\"}",
                 "reactor_netty_http_server_data_received_bytes", "jvm_memory_used_bytes");
+        // the /sync response time with buckets, for a p99 per exchange on a dashboard: every answer is in +Inf
+        String sync = "{method=\"POST\",status=\"200\",uri=\"/sync\"";
+        assertThat(value(scrape, "reactor_netty_http_server_response_time_seconds_bucket" + sync + ",le=\"+Inf\"}"))
+                .isGreaterThan(5)
+                .isEqualTo(value(scrape, "reactor_netty_http_server_response_time_seconds_count" + sync + "}"));
         // the exposition format: every sample line is "name{labels} value", every family has HELP and TYPE
         for (String line : scrape.split("\n")) {
             if (!line.isEmpty() && !line.startsWith("#")) {

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * The summary run.sh prints at the end of a run, from the files in the run's folder: {@code sim-stats.properties}
- * (the simulation's own counts of the measured phase, CPU times, statements), {@code monitor.properties} (RSS
+ * (the simulation's own counts of the measured phase, CPU times, statements, latency per kind of exchange and the
+ * gateway's own response times), {@code monitor.properties} (RSS
  * samples, written by run.sh), {@code gc.log} (the gateway's heap at each GC), {@code heap-plateau.txt} (the heap
  * after a full GC while every handset was mid-session, IdleHandsets only) and {@code gatling.log} (failed
  * requests, all phases). Writes {@code summary.txt}; exits 1 when a request failed or the server's data did not
@@ -51,6 +52,22 @@ public final class Summary {
                 "?") + " exchanges)");
         line(out, "per exchange p50/p95/p99/max", sim.getProperty("p50_ms", "?") + " / " + sim.getProperty("p95_ms",
                 "?") + " / " + sim.getProperty("p99_ms", "?") + " / " + sim.getProperty("max_ms", "?") + " ms");
+        for (String key : sim.stringPropertyNames().stream().filter(k -> k.startsWith("phase.")).sorted().toList()) {
+            String[] f = sim.getProperty(key).split(" ");
+            if (f.length == 5) {
+                line(out, "  " + key.substring("phase.".length()) + " (" + f[0] + ")",
+                        f[1] + " / " + f[2] + " / " + f[3] + " / " + f[4] + " ms");
+            }
+        }
+        if (sim.getProperty("gw_response_count") != null) {
+            line(out, "gateway's /sync response p50/p95/p99", sim.getProperty("gw_response_p50_ms") + " / "
+                    + sim.getProperty("gw_response_p95_ms") + " / " + sim.getProperty("gw_response_p99_ms")
+                    + " ms (its /metrics, " + sim.getProperty("gw_response_count") + " responses)");
+        }
+        if (sim.getProperty("gw_process_count") != null) {
+            line(out, "  of which engine and store", sim.getProperty("gw_process_p50_ms") + " / "
+                    + sim.getProperty("gw_process_p95_ms") + " / " + sim.getProperty("gw_process_p99_ms") + " ms");
+        }
         long ko = -1;
         long total = -1;
         String gatling = read(dir.resolve("gatling.log"));

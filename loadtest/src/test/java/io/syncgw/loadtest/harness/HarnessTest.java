@@ -1,6 +1,7 @@
 package io.syncgw.loadtest.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -50,6 +51,41 @@ class HarnessTest {
         assertThat(ProcCpu.jvmServiceSeconds(-5)).isNull();
     }
 
+    /** Two scrapes of the gateway around a window; the window's quantiles as PromQL's histogram_quantile gives them. */
+    @Test
+    void theGatewaysHistogramOverAWindow() {
+        String before = """
+                # TYPE reactor_netty_http_server_response_time_seconds histogram
+                reactor_netty_http_server_response_time_seconds_bucket{le="0.001",method="POST",status="200",uri="/sync"} 10
+                reactor_netty_http_server_response_time_seconds_bucket{le="0.002",method="POST",status="200",uri="/sync"} 10
+                reactor_netty_http_server_response_time_seconds_bucket{le="0.004",method="POST",status="200",uri="/sync"} 10
+                reactor_netty_http_server_response_time_seconds_bucket{le="+Inf",method="POST",status="200",uri="/sync"} 10
+                reactor_netty_http_server_response_time_seconds_bucket{le="0.001",method="GET",status="200",uri="/healthz"} 500
+                reactor_netty_http_server_response_time_seconds_bucket{le="+Inf",method="GET",status="200",uri="/healthz"} 500
+                """;
+        // in the window: 50 answers under 1 ms, 40 in 1-2 ms, 8 in 2-4 ms, 2 slower; 4 refused (400) under 1 ms
+        String after = before.replace("uri=\"/sync\"} 10", "uri=\"/sync\"} X")
+                .replaceFirst("X", "60").replaceFirst("X", "100").replaceFirst("X", "108").replaceFirst("X", "110")
+                + """
+                reactor_netty_http_server_response_time_seconds_bucket{le="0.001",method="POST",status="400",uri="/sync"} 4
+                reactor_netty_http_server_response_time_seconds_bucket{le="0.002",method="POST",status="400",uri="/sync"} 4
+                reactor_netty_http_server_response_time_seconds_bucket{le="0.004",method="POST",status="400",uri="/sync"} 4
+                reactor_netty_http_server_response_time_seconds_bucket{le="+Inf",method="POST",status="400",uri="/sync"} 4
+                """;
+        String family = "reactor_netty_http_server_response_time_seconds";
+        PromHistogram window = PromHistogram.parse(after, family, "uri=\"/sync\"")
+                .minus(PromHistogram.parse(before, family, "uri=\"/sync\""));
+        assertThat(window.count()).isEqualTo(104);
+        // cumulative 54 / 94 / 102 / 104; rank 52 of 104 lies in the first bucket: 52/54 of 1 ms
+        assertThat(window.quantile(0.5) * 1000).isCloseTo(52.0 / 54, offset(1e-9));
+        // rank 98.8: 4.8 of the 8 in 2-4 ms
+        assertThat(window.quantile(0.95) * 1000).isCloseTo(2 + 2 * 4.8 / 8, offset(1e-9));
+        // the two slowest answers are past the last finite bound: the quantile says that bound, no more
+        assertThat(window.quantile(0.99) * 1000).isCloseTo(4, offset(1e-9));
+        assertThat(PromHistogram.parse(after, "syncgw_message_process_seconds", "").count()).isZero();
+        assertThat(PromHistogram.parse(after, "syncgw_message_process_seconds", "").quantile(0.5)).isNaN();
+    }
+
     @Test
     void summaryOfARunFolder(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("sim-stats.properties"), """
@@ -77,6 +113,12 @@ class HarnessTest {
                 wal_kb_per_session=4.125
                 wal_records_per_session=31.000
                 xact_commit_per_session=3.000
+                phase.INIT=1200 2 8 19 40
+                phase.MAP=1200 4 10 21 33
+                gw_response_count=2400
+                gw_response_p50_ms=0.700
+                gw_response_p95_ms=2.100
+                gw_response_p99_ms=6.500
                 verdict=ok
                 """);
         Files.writeString(dir.resolve("gatling.log"), """
@@ -93,7 +135,9 @@ class HarnessTest {
                 "0 of 2401", "130 MB used before a GC",
                 "6.000 ms (total 3600.000 s; of which JIT compilers 0.750 ms, GC 0.125 ms)",
                 "2.000 ms (of which JIT compilers 0.500 ms, GC 0.010 ms)",
-                "2.500 flushes to disk, 2.600 writes, 4.125 KB in 31.000 records; 3.000 commits", "peak 300 MB".replace("peak ", ""));
+                "2.500 flushes to disk, 2.600 writes, 4.125 KB in 31.000 records; 3.000 commits", "peak 300 MB".replace("peak ", ""),
+                "INIT (1200)                          2 / 8 / 19 / 40 ms", "MAP (1200)                           4 / 10 / 21 / 33 ms",
+                "0.700 / 2.100 / 6.500 ms (its /metrics, 2400 responses)");
         assertThat(dir.resolve("summary.txt")).exists();
 
         Files.writeString(dir.resolve("gatling.log"), "> request count |  10 |  9 |  1\n");

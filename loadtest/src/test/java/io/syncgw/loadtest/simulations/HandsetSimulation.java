@@ -48,7 +48,14 @@ abstract class HandsetSimulation extends Simulation {
     protected final String url = Knobs.url();
     protected final String runId = Knobs.runId();
     protected final String prefix = "lt" + runId + "-";
-    protected final RunStats stats = new RunStats();
+    protected final RunStats stats = new RunStats(true);
+    /**
+     * Where the sessions of the set-up and warm-up phases count, thrown away: they run the very code the measured
+     * ones run. With a branch on "measured" instead, the JIT compiled the warm-up without the measuring code, and at
+     * the start of the measured phase deoptimized and compiled again while the load ran: the load generator took
+     * twice its CPU for five seconds and those seconds' exchanges made the run's p99.
+     */
+    private final RunStats unmeasured = new RunStats(false);
     protected final List<Device> devices = new ArrayList<>();
     protected final Queue<Device> idle = new ConcurrentLinkedQueue<>();
     private volatile String verdict = "not checked";
@@ -151,6 +158,8 @@ abstract class HandsetSimulation extends Simulation {
     protected ChainBuilder syncSession(Function<Session, Device> take, Consumer<Device> give,
                                        Consumer<Device> prepare, int mode, boolean measured,
                                        Function<SyncRun, Duration> think) {
+        RunStats counts = measured ? stats : unmeasured;
+        String prefix = measured ? "" : "setup ";
         ChainBuilder exchange = exec(http("#{phase}")
                 .post(s -> run(s).request().url())
                 .header("Content-Type", s -> run(s).request().contentType())
@@ -167,12 +176,9 @@ abstract class HandsetSimulation extends Simulation {
                 }).is("ok")))
                 .exitHereIfFailed()
                 .exec(s -> {
-                    if (measured) {
-                        stats.exchange(s.getInt("rt"));
-                    }
+                    counts.exchange(s.getString("phase"), s.getInt("rt"));
                     SyncRun r = run(s);
-                    return r.done() ? s : s.set("phase", measured ? r.request().phase().name()
-                            : "setup " + r.request().phase().name());
+                    return r.done() ? s : s.set("phase", prefix + r.request().phase().name());
                 });
         return exec(s -> {
             Device d = take.apply(s);
@@ -182,29 +188,24 @@ abstract class HandsetSimulation extends Simulation {
                     Device d = device(s);
                     prepare.accept(d);
                     SyncRun r = d.handset.startSync(url, mode);
-                    if (measured) {
-                        stats.sessionStarted();
-                    }
-                    return s.set("run", r).set("phase", measured ? r.request().phase().name()
-                            : "setup " + r.request().phase().name());
+                    counts.sessionStarted();
+                    return s.set("run", r).set("phase", prefix + r.request().phase().name());
                 })
                 .asLongAs(s -> !run(s).done()).on(
                         exchange.doIf(s -> !run(s).done()).then(pause(s -> think.apply(run(s)))))
                 .exec(s -> {
                     SyncRun r = run(s);
-                    if (measured) {
-                        stats.sessionEnded(r.completed());
-                        stats.itemsUp.addAndGet(r.itemsSent());
-                        stats.itemsDown.addAndGet(r.itemsReceived());
-                        stats.bytesUp.addAndGet(r.bytesOut());
-                        stats.bytesDown.addAndGet(r.bytesIn());
-                        stats.chunks.addAndGet(r.chunksSent() + r.chunksReceived());
-                    }
+                    counts.sessionEnded(r.completed());
+                    counts.itemsUp.addAndGet(r.itemsSent());
+                    counts.itemsDown.addAndGet(r.itemsReceived());
+                    counts.bytesUp.addAndGet(r.bytesOut());
+                    counts.bytesDown.addAndGet(r.bytesIn());
+                    counts.chunks.addAndGet(r.chunksSent() + r.chunksReceived());
                     give.accept(device(s));
                     return s.remove("run");
                 })
         ).orElse(exec(s -> {
-            stats.noHandset.incrementAndGet();
+            counts.noHandset.incrementAndGet();
             return s;
         }).pause(Duration.ofMillis(500)));
     }
@@ -261,25 +262,45 @@ abstract class HandsetSimulation extends Simulation {
     }
 
     /**
-     * A duration of at least one second: Gatling's open injection with a duration under a second injects nobody
-     * (and a chain of populations after it then never starts).
-     */
-    /**
      * The population of the measured phase, after {@code -Dwarmup} seconds of {@code warmUp} (the same sessions, not
      * measured: a gateway that has just started spends its first minute compiling) when the knob is set.
      */
-    protected static PopulationBuilder afterWarmUp(PopulationBuilder measured,
-                                                   Function<Duration, PopulationBuilder> warmUp) {
+    protected PopulationBuilder afterWarmUp(PopulationBuilder measured, Function<Duration, PopulationBuilder> warmUp) {
         int seconds = Knobs.integer("warmup", 0);
-        return seconds > 0 ? warmUp.apply(Duration.ofSeconds(seconds)).andThen(measured) : measured;
+        // the measurement's start (JDBC, /proc, the gateway's /metrics: a few hundred ms of blocking calls) runs as
+        // a phase of its own between the two: run by the first measured session, it held up a load-generator thread
+        // and its requests, and the first seconds of the window measured that
+        PopulationBuilder started = startOfMeasurement().injectOpen(atOnceUsers(1)).andThen(measured);
+        return seconds > 0 ? rehearsal().injectOpen(atOnceUsers(1))
+                .andThen(warmUp.apply(Duration.ofSeconds(seconds)).andThen(started)) : started;
     }
 
+    /**
+     * A duration of at least one second: Gatling's open injection with a duration under a second injects nobody
+     * (and a chain of populations after it then never starts).
+     */
     protected static Duration atLeastOneSecond(double seconds) {
         return Duration.ofSeconds(Math.max(1, (long) Math.ceil(seconds)));
     }
 
     protected static ScenarioBuilder scenario(String name) {
         return io.gatling.javaapi.core.CoreDsl.scenario(name);
+    }
+
+    /** A one-user phase before the warm-up: {@link RunStats#rehearse}. */
+    protected ScenarioBuilder rehearsal() {
+        return scenario("measurement rehearsal").exec(s -> {
+            stats.rehearse();
+            return s;
+        });
+    }
+
+    /** A one-user phase right before the measured one: takes the figures the measurement starts from. */
+    protected ScenarioBuilder startOfMeasurement() {
+        return scenario("start of measurement").exec(s -> {
+            stats.measureStart();
+            return s;
+        });
     }
 
     /** A one-user phase right after the measured one: ends the measurement (CPU, statements) before what follows. */

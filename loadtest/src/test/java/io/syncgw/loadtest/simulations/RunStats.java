@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import io.syncgw.loadtest.harness.Db;
 import io.syncgw.loadtest.harness.ProcCpu;
+import io.syncgw.loadtest.harness.PromHistogram;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
@@ -18,14 +19,31 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * What the measured phase of a simulation did, counted by the simulation itself (the set-up and check phases are
- * left out, which Gatling's own report cannot do): sessions, exchanges, latency per exchange in a 1 ms histogram,
+ * left out, which Gatling's own report cannot do): sessions, exchanges, latency per exchange in a 1 ms histogram
+ * (all exchanges, and per kind: INIT, CLIENT_SYNC, ...), the gateway's own /sync response time and message
+ * handling time in the window (from its {@code /metrics} histograms, when {@code syncgw.metrics} names the URL),
  * live sessions and their peak, the measured window, and the load generator's own CPU time. Written to
  * {@code OUT/sim-stats.properties} at the end for run.sh's summary.
  */
 final class RunStats {
     private static final int MAX_MS = 120_000;
 
-    private final AtomicLongArray histogram = new AtomicLongArray(MAX_MS + 1);
+    private final Histogram histogram = new Histogram();
+    /** By the message's place in the session (SyncRun.Phase): which exchange makes a tail. */
+    /** False for the set-up and warm-up phases' counts: they start no measurement and are not reported. */
+    private final boolean measures;
+    private final Map<String, Histogram> byPhase = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final String metricsUrl = System.getProperty("syncgw.metrics");
+    /**
+     * Per second of the measured window (up to an hour): exchanges, those over 20 and over 50 ms, the slowest. Whether
+     * a tail comes in bursts (a pause, a checkpoint, another process) or evenly (queueing) shows here, and the
+     * seconds line up with the gateway's gc.log by wall-clock time.
+     */
+    private static final int TIMELINE_S = 3600;
+    private final AtomicLongArray perSecond = new AtomicLongArray(TIMELINE_S * 4);
+    private volatile long timelineEpochMs = -1;
+    private volatile String scrape0;
+    private volatile String scrape1;
     final AtomicLong exchanges = new AtomicLong();
     final AtomicLong sessionsStarted = new AtomicLong();
     final AtomicLong sessionsCompleted = new AtomicLong();
@@ -54,12 +72,48 @@ final class RunStats {
     private final StringBuilder measurement = new StringBuilder();
     private volatile Map<String, Long> wal0 = Map.of();
 
+    RunStats(boolean measures) {
+        this.measures = measures;
+    }
+
     /**
-     * The measured phase begins (called by its first session): resets pg_stat_statements and takes the CPU times of
-     * the gateway, PostgreSQL and this load generator.
+     * The readings {@link #measureStart} takes, taken once and thrown away, before the warm-up: the load generator's
+     * JIT then compiles the warm-up's hot code with these paths already in the profiles. Taken first at the start
+     * of the measured phase, they deoptimized some 60 compiled methods (JDK streams, collections and locks the
+     * simulator shares), whose compiling again took the load generator's CPU from 11 to 30 % of the machine for
+     * five seconds, and the gateway's scrape ran for the first time: the first seconds of the window were slow.
      */
-    private void measureStart() {
-        if (!measuring.compareAndSet(false, true)) {
+    void rehearse() {
+        String jdbc = System.getProperty("syncgw.jdbc");
+        if (jdbc != null) {
+            try (Db db = new Db(jdbc)) {
+                db.statementsAvailable();
+                db.walCounters();
+            } catch (SQLException e) {
+                // the measurement proper reports it
+            }
+        }
+        if (gatewayPid > 0) {
+            ProcCpu.seconds(gatewayPid);
+            ProcCpu.jvmServiceSeconds(gatewayPid);
+        }
+        if (pgPid > 0) {
+            ProcCpu.postgresSeconds(pgPid);
+        }
+        ProcCpu.jvmServiceSeconds(ProcessHandle.current().pid());
+        processCpuNanos();
+        ProcCpu.machineSeconds();
+        if (metricsUrl != null) {
+            PromHistogram.scrape(metricsUrl);
+        }
+    }
+
+    /**
+     * The measured phase begins (called by the phase before it, or else by its first session): resets
+     * pg_stat_statements and takes the CPU times of the gateway, PostgreSQL and this load generator.
+     */
+    void measureStart() {
+        if (!measures || !measuring.compareAndSet(false, true)) {
             return;
         }
         String jdbc = System.getProperty("syncgw.jdbc");
@@ -79,7 +133,10 @@ final class RunStats {
         ownService0 = ProcCpu.jvmServiceSeconds(ProcessHandle.current().pid());
         cpuAtStart = processCpuNanos();
         machine0 = ProcCpu.machineSeconds();
-        write("measure-start", "at=" + System.currentTimeMillis() + "\n");
+        scrape0 = metricsUrl == null ? null : PromHistogram.scrape(metricsUrl);
+        long at = System.currentTimeMillis();
+        timelineEpochMs = at - at % 1000;
+        write("measure-start", "at=" + at + "\n");
     }
 
     /**
@@ -91,6 +148,7 @@ final class RunStats {
             return;
         }
         long done = sessionsCompleted.get();
+        scrape1 = metricsUrl == null ? null : PromHistogram.scrape(metricsUrl);
         double gw = gatewayPid > 0 ? ProcCpu.seconds(gatewayPid) - gatewayCpu0 : -1;
         double pg = pgPid > 0 ? ProcCpu.postgresSeconds(pgPid) - pgCpu0 : -1;
         double own = (processCpuNanos() - cpuAtStart) / 1e9;
@@ -198,9 +256,24 @@ final class RunStats {
         lastNanos.accumulateAndGet(System.nanoTime(), Math::max);
     }
 
-    void exchange(long millis) {
+    /** An exchange of the measured phase took {@code millis}, as Gatling timed it; {@code phase}: its kind. */
+    void exchange(String phase, long millis) {
         exchanges.incrementAndGet();
-        histogram.incrementAndGet((int) Math.max(0, Math.min(MAX_MS, millis)));
+        histogram.add(millis);
+        byPhase.computeIfAbsent(phase, k -> new Histogram()).add(millis);
+        long t0 = timelineEpochMs;
+        long second = t0 < 0 ? -1 : (System.currentTimeMillis() - t0) / 1000;
+        if (second >= 0 && second < TIMELINE_S) {
+            int i = (int) second * 4;
+            perSecond.incrementAndGet(i);
+            if (millis > 20) {
+                perSecond.incrementAndGet(i + 1);
+            }
+            if (millis > 50) {
+                perSecond.incrementAndGet(i + 2);
+            }
+            perSecond.accumulateAndGet(i + 3, millis, Math::max);
+        }
         lastNanos.accumulateAndGet(System.nanoTime(), Math::max);
     }
 
@@ -213,22 +286,89 @@ final class RunStats {
     }
 
     long percentile(double p) {
-        long total = 0;
-        for (int i = 0; i <= MAX_MS; i++) {
-            total += histogram.get(i);
+        return histogram.percentile(p);
+    }
+
+    /** {@code timeline.txt}: the per-second counts of the window, the wall-clock time of each second first. */
+    private void writeTimeline() {
+        long t0 = timelineEpochMs;
+        if (t0 < 0) {
+            return;
         }
-        if (total == 0) {
-            return -1;
+        StringBuilder t = new StringBuilder("# time (UTC)    second  exchanges  over_20ms  over_50ms  max_ms\n");
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+                .withZone(java.time.ZoneOffset.UTC);
+        for (int sec = 0; sec < TIMELINE_S; sec++) {
+            long n = perSecond.get(sec * 4);
+            if (n == 0) {
+                continue;
+            }
+            t.append(String.format(Locale.ROOT, "%-15s %6d %10d %10d %10d %7d%n",
+                    f.format(java.time.Instant.ofEpochMilli(t0 + sec * 1000L)), sec, n, perSecond.get(sec * 4 + 1),
+                    perSecond.get(sec * 4 + 2), perSecond.get(sec * 4 + 3)));
         }
-        long rank = (long) Math.ceil(p / 100.0 * total);
-        long seen = 0;
-        for (int i = 0; i <= MAX_MS; i++) {
-            seen += histogram.get(i);
-            if (seen >= rank) {
-                return i;
+        write("timeline.txt", t.toString());
+    }
+
+    /** Response times in 1 ms steps up to {@value #MAX_MS} ms (longer ones count there). */
+    private static final class Histogram {
+        private final AtomicLongArray counts = new AtomicLongArray(MAX_MS + 1);
+
+        void add(long millis) {
+            counts.incrementAndGet((int) Math.max(0, Math.min(MAX_MS, millis)));
+        }
+
+        long total() {
+            long total = 0;
+            for (int i = 0; i <= MAX_MS; i++) {
+                total += counts.get(i);
+            }
+            return total;
+        }
+
+        /** The smallest time at or below which {@code p} % of the exchanges took; -1 when there were none. */
+        long percentile(double p) {
+            long total = total();
+            if (total == 0) {
+                return -1;
+            }
+            long rank = Math.max(1, (long) Math.ceil(p / 100.0 * total));
+            long seen = 0;
+            for (int i = 0; i <= MAX_MS; i++) {
+                seen += counts.get(i);
+                if (seen >= rank) {
+                    return i;
+                }
+            }
+            return MAX_MS;
+        }
+    }
+
+    /**
+     * The gateway's own figures for the window, from the two scrapes: the /sync response time as Reactor Netty
+     * measures it (request received to reply written) and the message handling (engine and store). Their gap to
+     * the load generator's figure is time spent outside the gateway's handling: queues, the connection, the
+     * scheduler of a machine the load generator shares.
+     */
+    private void gatewayTimes(StringBuilder sb) {
+        if (scrape0 == null || scrape1 == null) {
+            return;
+        }
+        String[][] families = {
+            {"gw_response", "reactor_netty_http_server_response_time_seconds", "uri=\"/sync\""},
+            {"gw_process", "syncgw_message_process_seconds", ""},
+        };
+        for (String[] f : families) {
+            PromHistogram h = PromHistogram.parse(scrape1, f[1], f[2]).minus(PromHistogram.parse(scrape0, f[1], f[2]));
+            if (h.count() == 0) {
+                continue;
+            }
+            sb.append(f[0]).append("_count=").append(h.count()).append('\n');
+            for (int p : new int[] {50, 95, 99}) {
+                sb.append(f[0]).append("_p").append(p).append("_ms=").append(fmt(h.quantile(p / 100.0) * 1000))
+                        .append('\n');
             }
         }
-        return MAX_MS;
     }
 
     double windowSeconds() {
@@ -259,6 +399,14 @@ final class RunStats {
         sb.append("p95_ms=").append(percentile(95)).append('\n');
         sb.append("p99_ms=").append(percentile(99)).append('\n');
         sb.append("max_ms=").append(percentile(100)).append('\n');
+        for (var e : byPhase.entrySet()) {
+            Histogram h = e.getValue();
+            sb.append("phase.").append(e.getKey()).append('=').append(h.total()).append(' ')
+                    .append(h.percentile(50)).append(' ').append(h.percentile(95)).append(' ')
+                    .append(h.percentile(99)).append(' ').append(h.percentile(100)).append('\n');
+        }
+        gatewayTimes(sb);
+        writeTimeline();
         sb.append("items_up=").append(itemsUp.get()).append('\n');
         sb.append("items_down=").append(itemsDown.get()).append('\n');
         sb.append("bytes_up=").append(bytesUp.get()).append('\n');
