@@ -159,7 +159,7 @@ abstract class HandsetSimulation extends Simulation {
                                        Consumer<Device> prepare, int mode, boolean measured,
                                        Function<SyncRun, Duration> think) {
         RunStats counts = measured ? stats : unmeasured;
-        String prefix = measured ? "" : "setup ";
+        String phasePrefix = measured ? "" : "setup ";
         ChainBuilder exchange = exec(http("#{phase}")
                 .post(s -> run(s).request().url())
                 .header("Content-Type", s -> run(s).request().contentType())
@@ -178,7 +178,7 @@ abstract class HandsetSimulation extends Simulation {
                 .exec(s -> {
                     counts.exchange(s.getString("phase"), s.getInt("rt"));
                     SyncRun r = run(s);
-                    return r.done() ? s : s.set("phase", prefix + r.request().phase().name());
+                    return r.done() ? s : s.set("phase", phasePrefix + r.request().phase().name());
                 });
         return exec(s -> {
             Device d = take.apply(s);

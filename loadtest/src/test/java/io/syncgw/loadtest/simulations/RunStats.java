@@ -29,9 +29,9 @@ final class RunStats {
     private static final int MAX_MS = 120_000;
 
     private final Histogram histogram = new Histogram();
-    /** By the message's place in the session (SyncRun.Phase): which exchange makes a tail. */
     /** False for the set-up and warm-up phases' counts: they start no measurement and are not reported. */
     private final boolean measures;
+    /** By the message's place in the session (SyncRun.Phase): which exchange makes a tail. */
     private final Map<String, Histogram> byPhase = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final String metricsUrl = System.getProperty("syncgw.metrics");
     /**
