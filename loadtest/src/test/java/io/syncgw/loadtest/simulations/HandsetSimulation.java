@@ -189,7 +189,7 @@ abstract class HandsetSimulation extends Simulation {
                     prepare.accept(d);
                     SyncRun r = d.handset.startSync(url, mode);
                     counts.sessionStarted();
-                    return s.set("run", r).set("phase", prefix + r.request().phase().name());
+                    return s.set("run", r).set("phase", phasePrefix + r.request().phase().name());
                 })
                 .asLongAs(s -> !run(s).done()).on(
                         exchange.doIf(s -> !run(s).done()).then(pause(s -> think.apply(run(s)))))
