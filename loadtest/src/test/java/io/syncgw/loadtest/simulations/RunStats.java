@@ -77,35 +77,14 @@ final class RunStats {
     }
 
     /**
-     * The readings {@link #measureStart} takes, taken once and thrown away, before the warm-up: the load generator's
-     * JIT then compiles the warm-up's hot code with these paths already in the profiles. Taken first at the start
-     * of the measured phase, they deoptimized some 60 compiled methods (JDK streams, collections and locks the
-     * simulator shares), whose compiling again took the load generator's CPU from 11 to 30 % of the machine for
+     * The readings {@link #measureStart} takes, taken once before the warm-up and overwritten at the start: the load
+     * generator's JIT then compiles the warm-up's hot code with these paths already in the profiles. Taken first at
+     * the start of the measured phase, they deoptimized some 60 compiled methods (JDK streams, collections and locks
+     * the simulator shares), whose compiling again took the load generator's CPU from 11 to 30 % of the machine for
      * five seconds, and the gateway's scrape ran for the first time: the first seconds of the window were slow.
      */
     void rehearse() {
-        String jdbc = System.getProperty("syncgw.jdbc");
-        if (jdbc != null) {
-            try (Db db = new Db(jdbc)) {
-                db.statementsAvailable();
-                db.walCounters();
-            } catch (SQLException e) {
-                // the measurement proper reports it
-            }
-        }
-        if (gatewayPid > 0) {
-            ProcCpu.seconds(gatewayPid);
-            ProcCpu.jvmServiceSeconds(gatewayPid);
-        }
-        if (pgPid > 0) {
-            ProcCpu.postgresSeconds(pgPid);
-        }
-        ProcCpu.jvmServiceSeconds(ProcessHandle.current().pid());
-        processCpuNanos();
-        ProcCpu.machineSeconds();
-        if (metricsUrl != null) {
-            PromHistogram.scrape(metricsUrl);
-        }
+        readStart(false);
     }
 
     /**
@@ -116,6 +95,14 @@ final class RunStats {
         if (!measures || !measuring.compareAndSet(false, true)) {
             return;
         }
+        readStart(true);
+        long at = System.currentTimeMillis();
+        timelineEpochMs = at - at % 1000;
+        write("measure-start", "at=" + at + "\n");
+    }
+
+    /** The figures the window starts from; {@code report}: a database error goes into the summary (not rehearsing). */
+    private void readStart(boolean report) {
         String jdbc = System.getProperty("syncgw.jdbc");
         if (jdbc != null) {
             try (Db db = new Db(jdbc)) {
@@ -124,7 +111,9 @@ final class RunStats {
                 }
                 wal0 = db.walCounters();
             } catch (SQLException e) {
-                measurement.append("measure_start_error=").append(e.getMessage().replace('\n', ' ')).append('\n');
+                if (report) {
+                    measurement.append("measure_start_error=").append(e.getMessage().replace('\n', ' ')).append('\n');
+                }
             }
         }
         gatewayCpu0 = gatewayPid > 0 ? ProcCpu.seconds(gatewayPid) : -1;
@@ -134,9 +123,6 @@ final class RunStats {
         cpuAtStart = processCpuNanos();
         machine0 = ProcCpu.machineSeconds();
         scrape0 = metricsUrl == null ? null : PromHistogram.scrape(metricsUrl);
-        long at = System.currentTimeMillis();
-        timelineEpochMs = at - at % 1000;
-        write("measure-start", "at=" + at + "\n");
     }
 
     /**
@@ -385,7 +371,8 @@ final class RunStats {
     /** Writes the counters and {@code extra} lines (key=value) for the summary. */
     void writeSummary(String simulation, String extra) {
         double w = windowSeconds();
-        long cpu = cpuAtStart < 0 ? -1 : processCpuNanos() - cpuAtStart;
+        // the rehearsal's readings are no start: without a measured phase there is no window to count in
+        long cpu = !measuring.get() || cpuAtStart < 0 ? -1 : processCpuNanos() - cpuAtStart;
         StringBuilder sb = new StringBuilder();
         sb.append("simulation=").append(simulation).append('\n');
         sb.append("window_s=").append(fmt(w)).append('\n');
